@@ -1,0 +1,130 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"ctap/models"
+	"ctap/views"
+)
+
+// Home is the overview: what the portal is and the resolution's key facts.
+func (h *Handlers) Home(c echo.Context) error {
+	res, err := models.LatestResolution(ctx(c), h.DB)
+	if err != nil {
+		return err
+	}
+	summary, err := models.LoadOverview(ctx(c), h.DB, res)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.HomePage(views.HomeData{
+		Resolution:      res,
+		OperativeCount:  summary.OperativeParagraphs,
+		StateCount:      summary.MemberStates,
+		InstrumentCount: summary.Instruments,
+	}))
+}
+
+// Paragraphs shows the whole resolution.
+func (h *Handlers) Paragraphs(c echo.Context) error {
+	res, err := models.LatestResolution(ctx(c), h.DB)
+	if err != nil {
+		return err
+	}
+	text, err := models.LoadResolutionText(ctx(c), h.DB, res)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ResolutionPage(text))
+}
+
+// Paragraph shows operative paragraph n.
+func (h *Handlers) Paragraph(c echo.Context) error {
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil || n < 1 || n > 999 {
+		return echo.ErrNotFound
+	}
+	res, err := models.LatestResolution(ctx(c), h.DB)
+	if err != nil {
+		return err
+	}
+	p, notes, count, err := models.OperativeParagraph(ctx(c), h.DB, res, n)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ParagraphPage(views.ParagraphData{
+		Resolution: res, Paragraph: p, Footnotes: notes, Count: count,
+	}))
+}
+
+// States lists the Member States, filtered by regional group and name.
+func (h *Handlers) States(c echo.Context) error {
+	f := models.StateFilter{
+		Group: models.RegionalGroup(c.QueryParam("group")),
+		Query: c.QueryParam("q"),
+	}
+	if f.Group != "" && !f.Group.Valid() {
+		f.Group = "" // an unknown group shows every State rather than an error
+	}
+	if len(f.Query) > 100 {
+		f.Query = f.Query[:100]
+	}
+	states, total, err := models.ListMemberStatesWithTotal(ctx(c), h.DB, f)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.StatesPage(views.StatesData{States: states, Filter: f, Total: total}))
+}
+
+// State shows one Member State.
+func (h *Handlers) State(c echo.Context) error {
+	iso3 := c.Param("iso3")
+	if len(iso3) != 3 {
+		return echo.ErrNotFound
+	}
+	s, err := models.MemberStateByISO3(ctx(c), h.DB, iso3)
+	if err != nil {
+		return err
+	}
+	if s.ISO3 != iso3 {
+		// One address per State: /states/ken goes to /states/KEN.
+		return c.Redirect(http.StatusMovedPermanently, "/states/"+s.ISO3)
+	}
+	return render(c, http.StatusOK, views.StatePage(views.StateData{State: s}))
+}
+
+// Instruments lists the universal legal instruments against terrorism.
+func (h *Handlers) Instruments(c echo.Context) error {
+	list, err := models.ListInstruments(ctx(c), h.DB)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.InstrumentsPage(list))
+}
+
+// Healthz answers while the process is alive.
+func (h *Handlers) Healthz(c echo.Context) error {
+	return c.String(http.StatusOK, "ok\n")
+}
+
+// Readyz answers 200 when the database is reachable and its schema current,
+// 503 otherwise, so a load balancer sends no traffic to a replica that
+// cannot serve it.
+func (h *Handlers) Readyz(c echo.Context) error {
+	if err := h.Ready(ctx(c)); err != nil {
+		h.Logger.Warn("not ready", "err", err)
+		msg := "database unavailable\n"
+		if errors.Is(err, ErrSchemaBehind) {
+			msg = "schema behind: run ctap migrate\n"
+		}
+		return c.String(http.StatusServiceUnavailable, msg)
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+// ErrSchemaBehind tells /readyz the database needs migrating.
+var ErrSchemaBehind = errors.New("schema behind")

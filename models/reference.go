@@ -1,0 +1,190 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// RegionalGroup is one of the five United Nations regional groups.
+type RegionalGroup string
+
+const (
+	GroupAfrican      RegionalGroup = "african"
+	GroupAsiaPacific  RegionalGroup = "asia_pacific"
+	GroupEastern      RegionalGroup = "eastern_european"
+	GroupLatinAmerica RegionalGroup = "latin_american_caribbean"
+	GroupWestern      RegionalGroup = "western_european_other"
+)
+
+// RegionalGroups lists the groups in the order the UN lists them.
+func RegionalGroups() []RegionalGroup {
+	return []RegionalGroup{GroupAfrican, GroupAsiaPacific, GroupEastern, GroupLatinAmerica, GroupWestern}
+}
+
+// Valid reports whether g is one of the five groups.
+func (g RegionalGroup) Valid() bool {
+	for _, v := range RegionalGroups() {
+		if g == v {
+			return true
+		}
+	}
+	return false
+}
+
+// MemberState is one of the 193 Member States of the United Nations.
+type MemberState struct {
+	ID            int
+	ISO3          string `gorm:"column:iso3"`
+	ISO2          string `gorm:"column:iso2"`
+	M49           string `gorm:"column:m49"`
+	Name          string
+	NameFr        string `gorm:"column:name_fr"`
+	RegionalGroup RegionalGroup
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// LocalName is the State's short name in the given language, English when
+// there is no translation.
+func (s MemberState) LocalName(lang string) string {
+	if lang == "fr" && s.NameFr != "" {
+		return s.NameFr
+	}
+	return s.Name
+}
+
+// StateFilter narrows the list of Member States.
+type StateFilter struct {
+	Group RegionalGroup // empty: every group
+	Query string        // part of the English or French name, or an exact code
+}
+
+// ListMemberStatesWithTotal is ListMemberStates plus how many States there
+// are in all, in the same query.
+func ListMemberStatesWithTotal(ctx context.Context, db *gorm.DB, f StateFilter) ([]MemberState, int, error) {
+	q := db.WithContext(ctx).Model(&MemberState{}).Select("member_states.*, (SELECT count(*) FROM member_states) AS total")
+	if f.Group != "" {
+		q = q.Where("regional_group = ?", f.Group)
+	}
+	if s := strings.TrimSpace(f.Query); s != "" {
+		like := "%" + escapeLike(strings.ToLower(s)) + "%"
+		q = q.Where("lower(name) LIKE ? OR lower(name_fr) LIKE ? OR iso3 = upper(?) OR iso2 = upper(?)", like, like, s, s)
+	}
+	var rows []struct {
+		MemberState
+		Total int
+	}
+	if err := q.Order("name").Scan(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list member states: %w", err)
+	}
+	states := make([]MemberState, len(rows))
+	total := 0
+	for i, r := range rows {
+		states[i] = r.MemberState
+		total = r.Total
+	}
+	if len(rows) == 0 {
+		var n int64
+		if err := db.WithContext(ctx).Model(&MemberState{}).Count(&n).Error; err != nil {
+			return nil, 0, fmt.Errorf("count member states: %w", err)
+		}
+		total = int(n)
+	}
+	return states, total, nil
+}
+
+// Overview counts what the home page shows, in one query.
+type Overview struct {
+	OperativeParagraphs int
+	MemberStates        int
+	Instruments         int
+}
+
+// LoadOverview returns the overview figures for a resolution.
+func LoadOverview(ctx context.Context, db *gorm.DB, res Resolution) (Overview, error) {
+	var o Overview
+	err := db.WithContext(ctx).Raw(`SELECT
+		(SELECT count(*) FROM paragraphs WHERE resolution_id = ? AND kind = 'operative') AS operative_paragraphs,
+		(SELECT count(*) FROM member_states) AS member_states,
+		(SELECT count(*) FROM instruments) AS instruments`, res.ID).Scan(&o).Error
+	if err != nil {
+		return o, fmt.Errorf("load overview: %w", err)
+	}
+	return o, nil
+}
+
+// MemberStateByISO3 finds a State by its alpha-3 code, in any case.
+func MemberStateByISO3(ctx context.Context, db *gorm.DB, iso3 string) (MemberState, error) {
+	var s MemberState
+	err := db.WithContext(ctx).Where("iso3 = ?", strings.ToUpper(iso3)).Take(&s).Error
+	if err != nil {
+		return s, notFound(err, "member state "+iso3)
+	}
+	return s, nil
+}
+
+// CountMemberStatesByGroup returns how many States each regional group has.
+func CountMemberStatesByGroup(ctx context.Context, db *gorm.DB) (map[RegionalGroup]int, error) {
+	var rows []struct {
+		RegionalGroup RegionalGroup
+		N             int
+	}
+	err := db.WithContext(ctx).Model(&MemberState{}).
+		Select("regional_group, count(*) AS n").Group("regional_group").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count member states: %w", err)
+	}
+	out := make(map[RegionalGroup]int, len(rows))
+	for _, r := range rows {
+		out[r.RegionalGroup] = r.N
+	}
+	return out, nil
+}
+
+// Instrument is one of the universal legal instruments against terrorism.
+type Instrument struct {
+	ID               int
+	Code             string
+	SortOrder        int
+	ShortName        string
+	Title            string
+	AdoptedOn        time.Time
+	AdoptedAt        string
+	Depositary       string
+	EntryIntoForceOn *time.Time
+}
+
+// ListInstruments returns the instruments in chronological order.
+func ListInstruments(ctx context.Context, db *gorm.DB) ([]Instrument, error) {
+	var out []Instrument
+	if err := db.WithContext(ctx).Order("sort_order").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list instruments: %w", err)
+	}
+	return out, nil
+}
+
+// Currency is an ISO 4217 currency.
+type Currency struct {
+	Code        string `gorm:"primaryKey"`
+	NumericCode string
+	Name        string
+	MinorUnits  *int
+}
+
+// ListCurrencies returns the ISO 4217 currencies ordered by code.
+func ListCurrencies(ctx context.Context, db *gorm.DB) ([]Currency, error) {
+	var out []Currency
+	if err := db.WithContext(ctx).Order("code").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list currencies: %w", err)
+	}
+	return out, nil
+}
+
+// escapeLike keeps user input from acting as LIKE wildcards.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

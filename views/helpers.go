@@ -1,0 +1,92 @@
+// Package views holds CTAP's pages as templ components: a layout, shared
+// widgets, and a page per screen. Views read the language, the CSRF token
+// and the signed-in user from the request context; they never touch the
+// database.
+package views
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"net/url"
+	"time"
+
+	"ctap/assets"
+	"ctap/web/i18n"
+	"ctap/web/reqctx"
+)
+
+// loc returns the request's localizer, English outside a request (tests
+// rendering a component alone).
+func loc(ctx context.Context) *i18n.Localizer {
+	if l := reqctx.Localizer(ctx); l != nil {
+		return l
+	}
+	return fallback
+}
+
+var fallback = mustCatalogue().Localizer("en")
+
+func mustCatalogue() *i18n.Catalogue {
+	c, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// t translates a message ID.
+func t(ctx context.Context, id string) string { return loc(ctx).T(id) }
+
+// tf translates a message with template data given as name, value pairs.
+func tf(ctx context.Context, id string, kv ...any) string {
+	data := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return loc(ctx).Data(id, data)
+}
+
+// tn translates a message whose form depends on a count.
+func tn(ctx context.Context, id string, n int) string { return loc(ctx).Plural(id, n, nil) }
+
+func lang(ctx context.Context) string { return loc(ctx).Tag }
+func dir(ctx context.Context) string  { return loc(ctx).Dir() }
+
+func asset(name string) string { return assets.URL(name) }
+
+// formatDate writes a date the way the language does: "17 December 2015".
+func formatDate(ctx context.Context, d time.Time) string {
+	if d.IsZero() {
+		return ""
+	}
+	return tf(ctx, "date.long", "Day", d.Day(), "Month", t(ctx, "month."+strconv.Itoa(int(d.Month()))), "Year", d.Year())
+}
+
+// isoDate is the machine-readable form for <time datetime>.
+func isoDate(d time.Time) string { return d.Format("2006-01-02") }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// currentPath is the page's own path and query, for links back to it.
+func currentPath(ctx context.Context) string {
+	if p := reqctx.Path(ctx); p != "" {
+		return p
+	}
+	return "/"
+}
+
+// navCurrent tells whether the page is in the navigation section href.
+func navCurrent(ctx context.Context, href string) bool {
+	p := currentPath(ctx)
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	if href == "/" {
+		return p == "/"
+	}
+	return p == href || strings.HasPrefix(p, href+"/")
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

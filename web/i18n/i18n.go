@@ -1,0 +1,191 @@
+// Package i18n is CTAP's message catalogue: every user-facing string is
+// looked up here by its ID, in the language the visitor chose or their
+// browser prefers.
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
+// Language is one language the portal is served in.
+type Language struct {
+	Tag  string // BCP 47, e.g. "fr"
+	Name string // the language's name in itself, e.g. "Français"
+	RTL  bool
+}
+
+// supported lists the languages in the order of the switcher; English first
+// because it is the fallback for a message a catalogue lacks.
+var supported = []Language{
+	{Tag: "en", Name: "English"},
+	{Tag: "fr", Name: "Français"},
+}
+
+// Catalogue holds every language's messages. It is built once and read-only.
+type Catalogue struct {
+	bundle     *goi18n.Bundle
+	matcher    language.Matcher
+	localizers map[string]*Localizer
+}
+
+// Load reads the embedded message files.
+func Load() (*Catalogue, error) {
+	bundle := goi18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(localeFiles, "locales/*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
+	for _, name := range files {
+		buf, err := localeFiles.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: read %s: %w", name, err)
+		}
+		if _, err := bundle.ParseMessageFileBytes(buf, path.Base(name)); err != nil {
+			return nil, fmt.Errorf("i18n: parse %s: %w", name, err)
+		}
+	}
+	c := &Catalogue{bundle: bundle, localizers: map[string]*Localizer{}}
+	tags := make([]language.Tag, 0, len(supported))
+	for _, l := range supported {
+		tag := language.MustParse(l.Tag)
+		tags = append(tags, tag)
+		c.localizers[l.Tag] = newLocalizer(bundle, l)
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Languages lists the languages the portal is served in.
+func (c *Catalogue) Languages() []Language { return supported }
+
+// Supported tells whether tag is one of the portal's languages.
+func (c *Catalogue) Supported(tag string) bool {
+	_, ok := c.localizers[tag]
+	return ok
+}
+
+// Localizer returns the localizer for a supported tag, English otherwise.
+func (c *Catalogue) Localizer(tag string) *Localizer {
+	if l, ok := c.localizers[tag]; ok {
+		return l
+	}
+	return c.localizers["en"]
+}
+
+// Pick chooses the language: the visitor's remembered choice when it is
+// supported, else the best match for their Accept-Language header.
+func (c *Catalogue) Pick(choice, acceptLanguage string) *Localizer {
+	if l, ok := c.localizers[choice]; ok {
+		return l
+	}
+	if acceptLanguage != "" {
+		prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+		if err == nil && len(prefs) > 0 {
+			_, idx, conf := c.matcher.Match(prefs...)
+			if conf != language.No {
+				return c.localizers[supported[idx].Tag]
+			}
+		}
+	}
+	return c.localizers["en"]
+}
+
+// MessageIDs lists the IDs a language's file defines (tests compare the
+// catalogues).
+func (c *Catalogue) MessageIDs(tag string) ([]string, error) {
+	m, err := readMessages("locales/" + tag + ".toml")
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func readMessages(name string) (map[string]any, error) {
+	buf, err := localeFiles.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
+	var m map[string]any
+	if _, err := toml.Decode(string(buf), &m); err != nil {
+		return nil, fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	return m, nil
+}
+
+// Localizer renders messages in one language.
+type Localizer struct {
+	Language
+	l *goi18n.Localizer
+	// plain caches the messages that need no template data, which are most
+	// of them, so a page does not run a template per string.
+	plain map[string]string
+}
+
+func newLocalizer(bundle *goi18n.Bundle, lang Language) *Localizer {
+	l := &Localizer{Language: lang, l: goi18n.NewLocalizer(bundle, lang.Tag, "en"), plain: map[string]string{}}
+	// English holds every ID; other languages fall back to it.
+	m, _ := readMessages("locales/en.toml")
+	for id := range m {
+		msg, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id})
+		if err == nil && !strings.Contains(msg, "<no value>") {
+			l.plain[id] = msg
+		}
+	}
+	return l
+}
+
+// Dir is the text direction for the html dir attribute.
+func (l *Localizer) Dir() string {
+	if l.RTL {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// T returns the message with the given ID; a missing message shows its ID,
+// which the catalogue tests catch.
+func (l *Localizer) T(id string) string {
+	if s, ok := l.plain[id]; ok {
+		return s
+	}
+	return l.Data(id, nil)
+}
+
+// Data renders a message with template data, e.g. {{.Name}}.
+func (l *Localizer) Data(id string, data map[string]any) string {
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Plural renders a message whose form depends on count; the template data
+// gets Count too.
+func (l *Localizer) Plural(id string, count int, data map[string]any) string {
+	d := map[string]any{"Count": count}
+	for k, v := range data {
+		d[k] = v
+	}
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: d})
+	if err != nil {
+		return id
+	}
+	return s
+}

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"ctap/handlers"
+	"ctap/web/i18n"
+	"ctap/web/reqctx"
+)
+
+// middleware installs the chain every request goes through, outermost first.
+func (s *Server) middleware(cat *i18n.Catalogue) {
+	e := s.Echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(s.secureHeaders)
+	e.Use(s.metrics.middleware)
+	e.Use(s.accessLog())
+	// Errors become pages here, inside the metrics and the access log, so
+	// both see the status the visitor got.
+	e.Use(handleErrorsHere)
+	e.Use(s.recoverPanics)
+	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/metrics") },
+	}))
+	e.Use(requestContext(cat))
+}
+
+func handleErrorsHere(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		return nil
+	}
+}
+
+// recoverPanics turns a panic into a 500 page and a log line with its stack.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				stack := make([]byte, 8<<10)
+				stack = stack[:runtime.Stack(stack, false)]
+				s.logger.Error("panic", "panic", fmt.Sprint(r), "stack", string(stack),
+					"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// accessLog writes one structured line per request.
+func (s *Server) accessLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true,
+		LogRemoteIP: true, LogRequestID: true, LogRoutePath: true, LogResponseSize: true,
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return p == "/healthz" || p == "/readyz" || p == "/metrics"
+		},
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			s.logger.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method),
+				slog.String("uri", v.URI),
+				slog.String("route", v.RoutePath),
+				slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency),
+				slog.Int64("bytes", v.ResponseSize),
+				slog.String("ip", v.RemoteIP),
+				slog.String("request_id", v.RequestID),
+			)
+			return nil
+		},
+	})
+}
+
+// secureHeaders sets the headers every answer carries. The
+// Content-Security-Policy allows nothing inline: pages need no script and
+// style only from the portal's own stylesheets.
+func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	formAction := "'self'"
+	for _, o := range s.extraFormOrigins() {
+		formAction += " " + o
+	}
+	csp := strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"font-src 'self'",
+		"connect-src 'self'",
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action " + formAction,
+		"frame-ancestors 'none'",
+	}, "; ")
+	hsts := s.cfg.Secure()
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+// extraFormOrigins are origins a form may lead to besides the portal: the
+// OpenID Provider, whose pages a sign-in or sign-out redirects to.
+func (s *Server) extraFormOrigins() []string { return nil }
+
+// requestContext puts the language, the catalogue, the path and the request
+// ID into the request context, where handlers and views read them.
+func requestContext(cat *i18n.Catalogue) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			choice := ""
+			if ck, err := r.Cookie(handlers.LanguageCookie()); err == nil {
+				choice = ck.Value
+			}
+			l := cat.Pick(choice, r.Header.Get("Accept-Language"))
+			ctx := reqctx.WithLocalizer(r.Context(), l)
+			ctx = reqctx.WithCatalogue(ctx, cat)
+			ctx = reqctx.WithPath(ctx, r.URL.RequestURI())
+			ctx = reqctx.WithRequestID(ctx, c.Response().Header().Get(echo.HeaderXRequestID))
+			c.SetRequest(r.WithContext(ctx))
+			c.Response().Header().Set("Content-Language", l.Tag)
+			c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+			return next(c)
+		}
+	}
+}

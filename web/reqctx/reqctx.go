@@ -1,0 +1,95 @@
+// Package reqctx carries what middleware learns about a request (the
+// signed-in user, the CSRF token, the language, the flash message) in the
+// request's context, read through typed accessors by handlers and views.
+// Echo's c.Set is invisible to templ; the context is not.
+package reqctx
+
+import (
+	"context"
+
+	"ctap/web/i18n"
+)
+
+type key int
+
+const (
+	localizerKey key = iota
+	csrfKey
+	flashKey
+	pathKey
+	requestIDKey
+	catalogueKey
+)
+
+// WithLocalizer records the request's language.
+func WithLocalizer(ctx context.Context, l *i18n.Localizer) context.Context {
+	return context.WithValue(ctx, localizerKey, l)
+}
+
+// Localizer returns the request's language; nil outside a request.
+func Localizer(ctx context.Context) *i18n.Localizer {
+	l, _ := ctx.Value(localizerKey).(*i18n.Localizer)
+	return l
+}
+
+// WithCatalogue records the catalogue, for the language switcher.
+func WithCatalogue(ctx context.Context, c *i18n.Catalogue) context.Context {
+	return context.WithValue(ctx, catalogueKey, c)
+}
+
+// Catalogue returns the message catalogue; nil outside a request.
+func Catalogue(ctx context.Context) *i18n.Catalogue {
+	c, _ := ctx.Value(catalogueKey).(*i18n.Catalogue)
+	return c
+}
+
+// WithCSRFToken records the token every form of the page must carry.
+func WithCSRFToken(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, csrfKey, token)
+}
+
+// CSRFToken returns the request's CSRF token.
+func CSRFToken(ctx context.Context) string {
+	s, _ := ctx.Value(csrfKey).(string)
+	return s
+}
+
+// Flash is a one-time message shown after a redirect.
+type Flash struct {
+	Kind    string // "success", "info", "error"
+	Message string // already translated
+}
+
+// WithFlash records the message to show on this page.
+func WithFlash(ctx context.Context, f Flash) context.Context {
+	return context.WithValue(ctx, flashKey, f)
+}
+
+// FlashMessage returns the flash for this page, if any.
+func FlashMessage(ctx context.Context) (Flash, bool) {
+	f, ok := ctx.Value(flashKey).(Flash)
+	return f, ok && f.Message != ""
+}
+
+// WithPath records the request's path and query, so the page can link back
+// to itself (language switcher, sign-in return).
+func WithPath(ctx context.Context, p string) context.Context {
+	return context.WithValue(ctx, pathKey, p)
+}
+
+// Path returns the request's path and query.
+func Path(ctx context.Context) string {
+	s, _ := ctx.Value(pathKey).(string)
+	return s
+}
+
+// WithRequestID records the request ID, shown on error pages for support.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
+// RequestID returns the request ID.
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
