@@ -10,23 +10,22 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
 
-//go:embed *.sql
-var sqlFiles embed.FS
-
-//go:embed resolutions/*.txt
-var resolutionTexts embed.FS
+//go:embed *.sql resolutions/*.txt
+var files embed.FS
 
 // lockID is the advisory lock every replica takes before migrating, so two
 // starting at once cannot race; the number is arbitrary but fixed.
 const lockID = 70177_2015
 
-// SQLFiles exposes the embedded migration files (test templates hash them).
-func SQLFiles() fs.FS { return sqlFiles }
+// Files exposes the embedded migration files and resolution texts, which
+// test templates hash.
+func Files() fs.FS { return files }
 
 // NewProvider builds the goose provider over db with CTAP's SQL and Go
 // migrations.
@@ -43,7 +42,7 @@ func NewProvider(db *sql.DB, logger *slog.Logger) (*goose.Provider, error) {
 	if logger != nil {
 		opts = append(opts, goose.WithSlog(logger))
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sqlFiles, opts...)
+	p, err := goose.NewProvider(goose.DialectPostgres, db, files, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
@@ -75,4 +74,18 @@ func Pending(ctx context.Context, db *sql.DB) (pending bool, current, target int
 		return false, 0, 0, fmt.Errorf("migrations: versions: %w", err)
 	}
 	return current < target, current, target, nil
+}
+
+// UpSQL returns the Up section of an embedded SQL migration (tests re-run it
+// to prove the reference data loads are idempotent).
+func UpSQL(name string) (string, error) {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return "", fmt.Errorf("migrations: %w", err)
+	}
+	s := string(b)
+	if i := strings.Index(s, "-- +goose Down"); i >= 0 {
+		s = s[:i]
+	}
+	return s, nil
 }

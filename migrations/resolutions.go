@@ -27,7 +27,7 @@ func goMigrations() []*goose.Migration {
 // its symbol is already there (so re-running is a no-op).
 func importResolution(name string) func(context.Context, *sql.Tx) error {
 	return func(ctx context.Context, tx *sql.Tx) error {
-		text, err := resolutionTexts.ReadFile(name)
+		text, err := files.ReadFile(name)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", name, err)
 		}

@@ -41,6 +41,9 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	if err := RegisterStatementCounting(db); err != nil {
+		return nil, err
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
