@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"mime"
-	"net/http"
 	"path"
 	"strings"
 )
@@ -64,29 +63,16 @@ func URL(name string) string {
 	return Prefix + h
 }
 
-// Handler serves hashed asset names with a one-year immutable cache
-// lifetime; any other name is 404.
-func Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := strings.TrimPrefix(r.URL.Path, Prefix)
-		logical, ok := built.logical[name]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		b, err := files.ReadFile(logical)
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		if ct := mime.TypeByExtension(path.Ext(logical)); ct != "" {
-			w.Header().Set("Content-Type", ct)
-		}
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("ETag", `"`+strings.TrimSuffix(path.Base(name), path.Ext(name))+`"`)
-		if r.Method == http.MethodHead {
-			return
-		}
-		_, _ = w.Write(b)
-	})
+// Lookup returns the content and type of a hashed asset name; ok is false
+// for any other name (an old hash included).
+func Lookup(hashedName string) (content []byte, contentType string, ok bool) {
+	logical, ok := built.logical[hashedName]
+	if !ok {
+		return nil, "", false
+	}
+	b, err := files.ReadFile(logical)
+	if err != nil {
+		return nil, "", false
+	}
+	return b, mime.TypeByExtension(path.Ext(logical)), true
 }

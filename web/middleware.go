@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"ctap/assets"
 	"ctap/handlers"
 	"ctap/web/i18n"
 	"ctap/web/reqctx"
@@ -25,6 +26,7 @@ func (s *Server) middleware(cat *i18n.Catalogue) {
 	e.Use(s.accessLog())
 	// Errors become pages here, inside the metrics and the access log, so
 	// both see the status the visitor got.
+	e.Use(s.metrics.countStatements(s.observe))
 	e.Use(handleErrorsHere)
 	e.Use(s.recoverPanics)
 	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
@@ -152,4 +154,17 @@ func requestContext(cat *i18n.Catalogue) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// serveAsset answers a content-hashed asset name with a one-year immutable
+// cache lifetime; an unknown or outdated name is the portal's 404.
+func serveAsset(c echo.Context) error {
+	name := strings.TrimPrefix(c.Request().URL.Path, assets.Prefix)
+	b, contentType, ok := assets.Lookup(name)
+	if !ok {
+		return echo.ErrNotFound
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	return c.Blob(http.StatusOK, contentType, b)
 }

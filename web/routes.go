@@ -14,7 +14,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", h.Healthz)
 	e.GET("/readyz", h.Readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
-	e.GET(assets.Prefix+"*", echo.WrapHandler(assets.Handler()))
+	e.GET(assets.Prefix+"*", serveAsset)
 
 	// Public pages.
 	e.GET("/", h.Home)

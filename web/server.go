@@ -26,6 +26,9 @@ type Deps struct {
 	DB        *gorm.DB
 	Logger    *slog.Logger
 	Catalogue *i18n.Catalogue
+	// StatementObserver, when set, is told how many SQL statements each
+	// request issued (tests assert it; the metric always records it).
+	StatementObserver func(r *http.Request, requestID string, statements int)
 }
 
 // Server is the configured Echo instance and what it needs to run.
@@ -38,6 +41,7 @@ type Server struct {
 	metrics   *metrics
 	goose     *goose.Provider
 	catalogue *i18n.Catalogue
+	observe   func(r *http.Request, requestID string, statements int)
 }
 
 // New builds the server: middleware and routes, nothing listening yet.
@@ -57,6 +61,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		logger:    deps.Logger,
 		goose:     provider,
 		catalogue: deps.Catalogue,
+		observe:   deps.StatementObserver,
 		metrics:   newMetrics(prometheus.NewRegistry(), sqlDB),
 	}
 	s.handlers = &handlers.Handlers{

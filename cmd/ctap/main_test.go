@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ctap/models/dbtest"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestHelpListsTheCommandsAndTheVariables(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--help"}, envOf(nil), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"migrate", "migrate status", "seed --demo", "serve", "dev", "import-resolution FILE", "DATABASE_URL", "CTAP_BASE_URL", "CTAP_ADDR"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+}
+
+func TestAMissingOrMalformedVariableStopsWithASentenceNamingIt(t *testing.T) {
+	db := dbtest.URL(t)
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"migrate"}, map[string]string{}, "DATABASE_URL is not set"},
+		{[]string{"migrate"}, map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL is malformed"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db}, "CTAP_BASE_URL is not set"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "ctap.example.org"}, "CTAP_BASE_URL is malformed"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "CTAP_DB_MAX_OPEN_CONNS": "lots"}, "CTAP_DB_MAX_OPEN_CONNS is malformed"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "CTAP_AUTO_MIGRATE": "perhaps"}, "CTAP_AUTO_MIGRATE is malformed"},
+		{[]string{"frobnicate"}, map[string]string{}, `unknown command "frobnicate"`},
+	} {
+		var out bytes.Buffer
+		err := run(context.Background(), tc.args, envOf(tc.env), &out, &out)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v with %v: error %v, want %q", tc.args, tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestServeRefusesASchemaThatIsBehind(t *testing.T) {
+	url := emptyDatabaseURL(t)
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"serve"}, envOf(map[string]string{
+		"DATABASE_URL": url, "CTAP_BASE_URL": "http://127.0.0.1:1", "CTAP_ADDR": "127.0.0.1:0",
+	}), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "run `ctap migrate`") {
+		t.Fatalf("serve on an empty database: %v", err)
+	}
+}
+
+func TestMigrateThenStatus(t *testing.T) {
+	url := emptyDatabaseURL(t)
+	env := envOf(map[string]string{"DATABASE_URL": url})
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate"}, env, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "applied 1 00001_reference_schema.sql") {
+		t.Errorf("migrate printed %q", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"migrate"}, env, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "database schema is current") {
+		t.Errorf("second migrate printed %q", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"migrate", "status"}, env, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "pending") || !strings.Contains(out.String(), "applied") {
+		t.Errorf("status printed %q", out.String())
+	}
+}
+
+func TestImportResolutionRefusesAMalformedFileNamingTheLineAndImportsNothing(t *testing.T) {
+	url := dbtest.URL(t)
+	env := envOf(map[string]string{"DATABASE_URL": url})
+	official, err := os.ReadFile("../../migrations/resolutions/A-RES-70-177.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := strings.NewReplacer("70/177.", "72/194.", "A/RES/70/177", "A/RES/72/194", "17 December 2015", "19 December 2017").Replace(string(official))
+	broken := strings.Replace(later, "\t3.\tStresses", "\t4.\tStresses", 1)
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.txt")
+	good := filepath.Join(dir, "good.txt")
+	if err := os.WriteFile(bad, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(good, []byte(later), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"import-resolution", bad}, env, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "line 27") {
+		t.Fatalf("malformed file: error %v, want one naming line 27", err)
+	}
+	err = run(context.Background(), []string{"import-resolution", good}, env, &out, &out)
+	if err != nil {
+		t.Fatalf("well-formed later resolution: %v", err)
+	}
+	if !strings.Contains(out.String(), "imported A/RES/72/194 (17 preambular and 17 operative paragraphs, 4 footnotes)") {
+		t.Errorf("import printed %q", out.String())
+	}
+	err = run(context.Background(), []string{"import-resolution", good}, env, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "already imported") {
+		t.Errorf("second import: %v", err)
+	}
+}
