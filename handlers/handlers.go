@@ -7,12 +7,15 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"ctap/models"
 	"ctap/web/i18n"
 	"ctap/web/reqctx"
 )
@@ -26,6 +29,49 @@ type Handlers struct {
 	Ready func(ctx context.Context) error
 	// LanguageCookieSecure marks the language cookie Secure on https sites.
 	LanguageCookieSecure bool
+
+	Sessions     *scs.SessionManager
+	SignIn       SignInProvider
+	SignInPolicy models.SignInPolicy
+	// GroupRoles maps provider groups to "role" or "role:SCOPE".
+	GroupRoles map[string]string
+	// BaseURL is the portal's public address, e.g. https://ctap.example.org.
+	BaseURL     string
+	SessionIdle time.Duration
+}
+
+// audit describes who acts in this request, for the audit trail.
+func (h *Handlers) audit(c echo.Context) models.AuditContext {
+	return models.AuditContext{
+		Actor:     reqctx.User(ctx(c)),
+		IP:        c.RealIP(),
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+	}
+}
+
+// flashKey is the session value holding the next page's message.
+const flashKey = "flash"
+
+// flash leaves a translated message for the page the redirect leads to.
+func (h *Handlers) flash(c echo.Context, kind, messageID string, data map[string]any) {
+	msg := localizer(c).Data(messageID, data)
+	h.Sessions.Put(ctx(c), flashKey, kind+"|"+msg)
+}
+
+// PopFlash takes the message left by the previous request, if any.
+func PopFlash(sm *scs.SessionManager, c context.Context) (reqctx.Flash, bool) {
+	s := sm.PopString(c, flashKey)
+	if s == "" {
+		return reqctx.Flash{}, false
+	}
+	kind, msg, _ := strings.Cut(s, "|")
+	return reqctx.Flash{Kind: kind, Message: msg}, true
+}
+
+// redirectAfterPost sends the browser on with 303, as every successful
+// form submission does.
+func redirectAfterPost(c echo.Context, to string) error {
+	return c.Redirect(http.StatusSeeOther, to)
 }
 
 // render writes a page into a buffer first, so a failed render never sends

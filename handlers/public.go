@@ -9,6 +9,8 @@ import (
 
 	"ctap/models"
 	"ctap/views"
+	"ctap/web/policy"
+	"ctap/web/reqctx"
 )
 
 // Home is the overview: what the portal is and the resolution's key facts.
@@ -94,7 +96,10 @@ func (h *Handlers) State(c echo.Context) error {
 		// One address per State: /states/ken goes to /states/KEN.
 		return c.Redirect(http.StatusMovedPermanently, "/states/"+s.ISO3)
 	}
-	return render(c, http.StatusOK, views.StatePage(views.StateData{State: s}))
+	return render(c, http.StatusOK, views.StatePage(views.StateData{
+		State:     s,
+		Workspace: policy.Can(reqctx.User(ctx(c)), policy.WorkOnState, policy.State(s.ID)),
+	}))
 }
 
 // Instruments lists the universal legal instruments against terrorism.

@@ -188,3 +188,13 @@ func ListCurrencies(ctx context.Context, db *gorm.DB) ([]Currency, error) {
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// ListMemberStateChoices returns every State by name, for select
+// boxes.
+func ListMemberStateChoices(ctx context.Context, db *gorm.DB) ([]MemberState, error) {
+	var out []MemberState
+	if err := db.WithContext(ctx).Select("id, iso3, name, name_fr").Order("name").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list member states: %w", err)
+	}
+	return out, nil
+}

@@ -2,13 +2,90 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 )
 
-// SeedDemo loads the synthetic demo data. Reference data (the resolution,
-// States, instruments, currencies) comes with the migrations; the demo adds
-// what people record, and is labelled as synthetic wherever it shows.
+// DemoAccount is one of the development provider's accounts; the demo
+// invites it to its role so its first sign-in binds it.
+type DemoAccount struct {
+	Email string
+	Name  string
+	Role  Role   // "" for an account that lands pending
+	Scope string // ISO3 for a focal point, slug for a donor
+}
+
+// DemoPassword is every demo account's password.
+const DemoPassword = "demo"
+
+// DemoAccounts lists the demo accounts, as PRODUCT.md and the README name
+// them.
+func DemoAccounts() []DemoAccount {
+	return []DemoAccount{
+		{"admin@example.org", "Ada Admin (demo)", RoleAdmin, ""},
+		{"secretariat@example.org", "Sam Secretariat (demo)", RoleSecretariat, ""},
+		{"focal.ken@example.org", "Wanjiru Focal Point, Kenya (demo)", RoleFocalPoint, "KEN"},
+		{"focal.fra@example.org", "Camille Focal Point, France (demo)", RoleFocalPoint, "FRA"},
+		{"focal.idn@example.org", "Budi Focal Point, Indonesia (demo)", RoleFocalPoint, "IDN"},
+		{"donor.nor@example.org", "Ingrid Donor, Norway (demo)", RoleDonor, "norway"},
+		{"donor.eu@example.org", "Elena Donor, European Union (demo)", RoleDonor, "european-union"},
+		{"viewer@example.org", "Victor Viewer (demo)", RoleViewer, ""},
+		{"newcomer@example.org", "Nina Newcomer (demo)", "", ""},
+	}
+}
+
+// ResolveScope turns a demo account's scope code into an assignment.
+func ResolveScope(ctx context.Context, db *gorm.DB, role Role, scope string) (Assignment, error) {
+	a := Assignment{Role: role}
+	switch role {
+	case RoleFocalPoint:
+		s, err := MemberStateByISO3(ctx, db, scope)
+		if err != nil {
+			return a, err
+		}
+		a.MemberStateID = &s.ID
+	case RoleDonor:
+		d, err := DonorOrganizationBySlug(ctx, db, scope)
+		if err != nil {
+			return a, err
+		}
+		a.DonorOrganizationID = &d.ID
+	}
+	return a, a.Validate()
+}
+
+// SeedDemo loads the synthetic demo data: invitations for the demo
+// accounts (so their first sign-in through the development provider binds
+// their role). Reference data comes with the migrations. Running it again
+// adds nothing.
 func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
-	return "demo data: nothing to add yet beyond the reference data", nil
+	invited := 0
+	for _, a := range DemoAccounts() {
+		if a.Role == "" {
+			continue
+		}
+		var users int64
+		if err := db.WithContext(ctx).Model(&User{}).Where("lower(email) = ?", strings.ToLower(a.Email)).Count(&users).Error; err != nil {
+			return "", fmt.Errorf("seed demo: %w", err)
+		}
+		if users > 0 {
+			continue
+		}
+		as, err := ResolveScope(ctx, db, a.Role, a.Scope)
+		if err != nil {
+			return "", fmt.Errorf("seed demo %s: %w", a.Email, err)
+		}
+		_, err = CreateInvitation(ctx, db, NewInvitation{Email: a.Email, Assignment: as}, AuditContext{ActorNote: "ctap seed --demo"})
+		if errors.Is(err, ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("seed demo %s: %w", a.Email, err)
+		}
+		invited++
+	}
+	return fmt.Sprintf("demo data: %d demo account(s) invited (synthetic, example.org addresses)", invited), nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ctap/assets"
+	"ctap/models"
 	"ctap/web/i18n"
 	"ctap/web/reqctx"
 )
@@ -90,3 +91,38 @@ func navCurrent(ctx context.Context, href string) bool {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// signInHref starts sign-in, coming back to next afterwards.
+func signInHref(next string) string {
+	if next == "" || next == "/" {
+		return "/auth/login"
+	}
+	return "/auth/login?next=" + url.QueryEscape(next)
+}
+
+// roleLabel names the user's role in the page's language.
+func roleLabel(ctx context.Context, u *models.User) string {
+	if u == nil || u.Role == nil {
+		return t(ctx, "role.pending")
+	}
+	return t(ctx, "role."+string(*u.Role))
+}
+
+// scopeLabel names the State or organization a role is bound to.
+func scopeLabel(ctx context.Context, s *models.MemberState, d *models.DonorOrganization) string {
+	switch {
+	case s != nil:
+		return s.LocalName(lang(ctx))
+	case d != nil:
+		return d.LocalName(lang(ctx))
+	}
+	return ""
+}
+
+// formatDateTime is a date with the time in UTC.
+func formatDateTime(ctx context.Context, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatDate(ctx, t.UTC()) + " " + t.UTC().Format("15:04") + " UTC"
+}

@@ -21,6 +21,29 @@ type Config struct {
 	BodyLimit   string // CTAP_BODY_LIMIT, e.g. "2M"
 
 	ShutdownTimeout time.Duration
+
+	OIDC OIDCConfig
+	// DevIDP mounts the development OpenID Provider at /dev-idp (always
+	// under `ctap dev`; under `serve` only with CTAP_DEV_IDP=true).
+	DevIDP          bool
+	BootstrapAdmins []string      // CTAP_BOOTSTRAP_ADMINS
+	SessionLifetime time.Duration // CTAP_SESSION_LIFETIME: absolute
+	SessionIdle     time.Duration // CTAP_SESSION_IDLE_TIMEOUT
+	SignInPerMinute int           // CTAP_SIGNIN_RATE: attempts per address
+	TrustProxy      bool          // CTAP_TRUST_PROXY: client address from X-Forwarded-For
+}
+
+// OIDCConfig is the relying party's configuration.
+type OIDCConfig struct {
+	Issuer       string   // OIDC_ISSUER
+	ClientID     string   // OIDC_CLIENT_ID
+	ClientSecret string   // OIDC_CLIENT_SECRET
+	Scopes       []string // OIDC_SCOPES
+	// GroupsClaim names the ID-token claim listing the user's groups
+	// (OIDC_GROUPS_CLAIM); GroupRoles maps a group to a role with its scope
+	// (OIDC_GROUP_ROLES: "ctap-admins=admin,ctap-ken=focal_point:KEN").
+	GroupsClaim string
+	GroupRoles  map[string]string
 }
 
 // Secure tells whether the portal is served over https, which decides HSTS
@@ -109,8 +132,94 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 		return c, fmt.Errorf("CTAP_BASE_URL is malformed: it must be an absolute http(s) URL such as https://ctap.example.org")
 	}
 	c.BaseURL = u
+
+	if c.DevIDP, err = boolVar(env, "CTAP_DEV_IDP", mode == ModeDev); err != nil {
+		return c, err
+	}
+	if c.SessionLifetime, err = durationVar(env, "CTAP_SESSION_LIFETIME", 12*time.Hour); err != nil {
+		return c, err
+	}
+	if c.SessionIdle, err = durationVar(env, "CTAP_SESSION_IDLE_TIMEOUT", time.Hour); err != nil {
+		return c, err
+	}
+	if c.SignInPerMinute, err = intVar(env, "CTAP_SIGNIN_RATE", 20, 1, 10000); err != nil {
+		return c, err
+	}
+	if c.TrustProxy, err = boolVar(env, "CTAP_TRUST_PROXY", false); err != nil {
+		return c, err
+	}
+	for _, e := range strings.Split(env("CTAP_BOOTSTRAP_ADMINS"), ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			if !strings.Contains(e, "@") {
+				return c, fmt.Errorf("CTAP_BOOTSTRAP_ADMINS is malformed: give email addresses separated by commas")
+			}
+			c.BootstrapAdmins = append(c.BootstrapAdmins, strings.ToLower(e))
+		}
+	}
+	if err := c.loadOIDC(env); err != nil {
+		return c, err
+	}
 	return c, nil
 }
+
+// loadOIDC reads the relying party's settings. With the development
+// provider and no OIDC_ISSUER, the portal signs in against its own /dev-idp.
+func (c *Config) loadOIDC(env Getenv) error {
+	o := &c.OIDC
+	o.Issuer = strings.TrimSuffix(env("OIDC_ISSUER"), "/")
+	o.ClientID = env("OIDC_CLIENT_ID")
+	o.ClientSecret = env("OIDC_CLIENT_SECRET")
+	o.GroupsClaim = env("OIDC_GROUPS_CLAIM")
+	o.Scopes = strings.Fields(strings.ReplaceAll(env("OIDC_SCOPES"), ",", " "))
+	if len(o.Scopes) == 0 {
+		o.Scopes = []string{"openid", "email", "profile"}
+	}
+	hasOpenID := false
+	for _, s := range o.Scopes {
+		hasOpenID = hasOpenID || s == "openid"
+	}
+	if !hasOpenID {
+		return fmt.Errorf("OIDC_SCOPES is malformed: it must include openid")
+	}
+	if o.Issuer == "" && c.DevIDP {
+		o.Issuer = c.BaseURL.String() + DevIDPPath
+		if o.ClientID == "" {
+			o.ClientID = DevIDPClientID
+		}
+	}
+	if o.Issuer == "" {
+		return fmt.Errorf("OIDC_ISSUER is not set: give the URL of your OpenID Provider, e.g. https://login.example.org/realms/ctap")
+	}
+	if u, err := url.Parse(o.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("OIDC_ISSUER is malformed: it must be the provider's absolute URL")
+	}
+	if o.ClientID == "" {
+		return fmt.Errorf("OIDC_CLIENT_ID is not set: give the client ID registered for CTAP at the OpenID Provider")
+	}
+	if o.ClientSecret == "" && !(c.DevIDP && o.Issuer == c.BaseURL.String()+DevIDPPath) {
+		return fmt.Errorf("OIDC_CLIENT_SECRET is not set: give the client secret registered for CTAP at the OpenID Provider")
+	}
+	if m := strings.TrimSpace(env("OIDC_GROUP_ROLES")); m != "" {
+		if o.GroupsClaim == "" {
+			o.GroupsClaim = "groups"
+		}
+		o.GroupRoles = map[string]string{}
+		for _, pair := range strings.Split(m, ",") {
+			group, role, ok := strings.Cut(strings.TrimSpace(pair), "=")
+			if !ok || group == "" || role == "" {
+				return fmt.Errorf("OIDC_GROUP_ROLES is malformed: give group=role pairs separated by commas, e.g. ctap-admins=admin,ctap-kenya=focal_point:KEN")
+			}
+			o.GroupRoles[group] = role
+		}
+	}
+	return nil
+}
+
+// The development OpenID Provider's address and client.
+const (
+	DevIDPPath     = "/dev-idp"
+	DevIDPClientID = "ctap-dev"
+)
 
 func intVar(env Getenv, name string, def, min, max int) (int, error) {
 	v := env(name)

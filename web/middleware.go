@@ -34,6 +34,8 @@ func (s *Server) middleware(cat *i18n.Catalogue) {
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/metrics") },
 	}))
 	e.Use(requestContext(cat))
+	e.Use(s.sessionMiddleware()...)
+	e.Use(s.csrfMiddleware()...)
 }
 
 func handleErrorsHere(next echo.HandlerFunc) echo.HandlerFunc {

@@ -1,27 +1,60 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"ctap/assets"
+	"ctap/web/policy"
 )
 
-// routes registers every route of the portal, top to bottom.
+// routes registers every route of the portal, top to bottom, each behind
+// the permission the policy checks before its handler runs.
 func (s *Server) routes() {
-	e, h := s.Echo, s.handlers
+	h := s.handlers
+	get := func(path string, perm policy.Permission, fn echo.HandlerFunc) { s.handle(http.MethodGet, path, perm, fn) }
+	post := func(path string, perm policy.Permission, fn echo.HandlerFunc) { s.handle(http.MethodPost, path, perm, fn) }
 
 	// Operations.
-	e.GET("/healthz", h.Healthz)
-	e.GET("/readyz", h.Readyz)
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
-	e.GET(assets.Prefix+"*", serveAsset)
+	get("/healthz", policy.Open, h.Healthz)
+	get("/readyz", policy.Open, h.Readyz)
+	get("/metrics", policy.Open, echo.WrapHandler(s.metrics.handler()))
+	get(assets.Prefix+"*", policy.Open, serveAsset)
+	get("/lang/:tag", policy.Open, h.SetLanguage)
+
+	// Sign-in through OpenID Connect.
+	limit := s.signInLimiter()
+	s.handle(http.MethodGet, "/auth/login", policy.Open, h.Login, limit)
+	s.handle(http.MethodGet, "/auth/callback", policy.Open, h.Callback, limit)
+	post("/auth/logout", policy.Open, h.Logout)
+	get("/pending", policy.SeeWaitingPage, h.Pending)
+	if s.devIDP != nil {
+		get(DevIDPPath+"/*", policy.Open, echo.WrapHandler(s.devIDP))
+		post(DevIDPPath+"/*", policy.Open, echo.WrapHandler(s.devIDP))
+	}
 
 	// Public pages.
-	e.GET("/", h.Home)
-	e.GET("/paragraphs", h.Paragraphs)
-	e.GET("/paragraphs/:n", h.Paragraph)
-	e.GET("/states", h.States)
-	e.GET("/states/:iso3", h.State)
-	e.GET("/instruments", h.Instruments)
-	e.GET("/lang/:tag", h.SetLanguage)
+	get("/", policy.ReadPublic, h.Home)
+	get("/paragraphs", policy.ReadPublic, h.Paragraphs)
+	get("/paragraphs/:n", policy.ReadPublic, h.Paragraph)
+	get("/states", policy.ReadPublic, h.States)
+	get("/states/:iso3", policy.ReadPublic, h.State)
+	get("/instruments", policy.ReadPublic, h.Instruments)
+	get("/donors", policy.ReadPublic, h.Donors)
+	get("/donors/:slug", policy.ReadPublic, h.Donor)
+
+	// The signed-in user's own account.
+	get("/account", policy.UseAccount, h.Account)
+	post("/account/sessions/end-others", policy.UseAccount, h.EndOtherSessions)
+
+	// Administration.
+	get("/admin/users", policy.ManageUsers, h.AdminUsers)
+	get("/admin/users/:id", policy.ManageUsers, h.AdminUser)
+	post("/admin/users/:id", policy.ManageUsers, h.AdminChangeUser)
+	get("/admin/invitations", policy.ManageUsers, h.AdminInvitations)
+	get("/admin/invitations/new", policy.ManageUsers, h.AdminNewInvitation)
+	post("/admin/invitations", policy.ManageUsers, h.AdminCreateInvitation)
+	post("/admin/invitations/:id/revoke", policy.ManageUsers, h.AdminRevokeInvitation)
+	get("/admin/audit", policy.ReadAudit, h.AdminAudit)
 }

@@ -4,6 +4,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,13 +13,17 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/pressly/goose/v3"
 	"github.com/prometheus/client_golang/prometheus"
 	"gorm.io/gorm"
 
+	"ctap/assets"
 	"ctap/handlers"
 	"ctap/migrations"
+	"ctap/models"
+	"ctap/web/devidp"
 	"ctap/web/i18n"
 )
 
@@ -29,6 +35,9 @@ type Deps struct {
 	// StatementObserver, when set, is told how many SQL statements each
 	// request issued (tests assert it; the metric always records it).
 	StatementObserver func(r *http.Request, requestID string, statements int)
+	// DevAccounts are the development OpenID Provider's accounts, when it
+	// is mounted.
+	DevAccounts []devidp.Account
 }
 
 // Server is the configured Echo instance and what it needs to run.
@@ -42,6 +51,10 @@ type Server struct {
 	goose     *goose.Provider
 	catalogue *i18n.Catalogue
 	observe   func(r *http.Request, requestID string, statements int)
+	sessions  *scs.SessionManager
+	oidc      *oidcClient
+	devIDP    *devidp.Provider
+	rules     []Route
 }
 
 // New builds the server: middleware and routes, nothing listening yet.
@@ -64,12 +77,48 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		observe:   deps.StatementObserver,
 		metrics:   newMetrics(prometheus.NewRegistry(), sqlDB),
 	}
+	if cfg.DevIDP && cfg.OIDC.Issuer == cfg.BaseURL.String()+DevIDPPath {
+		if cfg.OIDC.ClientSecret == "" {
+			// The provider and the portal share this process: a fresh
+			// secret at every start is enough.
+			cfg.OIDC.ClientSecret = randomSecret()
+			s.cfg = cfg
+		}
+		s.devIDP, err = devidp.New(devidp.Config{
+			Issuer:   cfg.OIDC.Issuer,
+			Accounts: deps.DevAccounts,
+			Clients: []devidp.Client{{
+				ID: cfg.OIDC.ClientID, Secret: cfg.OIDC.ClientSecret,
+				RedirectURIs:           []string{cfg.BaseURL.String() + "/auth/callback"},
+				PostLogoutRedirectURIs: []string{cfg.BaseURL.String() + "/"},
+			}},
+			StylesheetURL: assets.URL("css/app.css"),
+			Logger:        deps.Logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("web: development OpenID Provider: %w", err)
+		}
+	}
+	s.oidc = newOIDCClient(cfg.OIDC, cfg.BaseURL.String()+"/auth/callback", deps.Logger)
+	s.sessions = newSessionManager(cfg, &models.SessionStore{DB: deps.DB, IdleTimeout: cfg.SessionIdle})
+	groupRoles := cfg.OIDC.GroupRoles
 	s.handlers = &handlers.Handlers{
 		DB:                   deps.DB,
 		Logger:               deps.Logger,
 		Catalogue:            deps.Catalogue,
 		Ready:                s.ready,
 		LanguageCookieSecure: cfg.Secure(),
+		Sessions:             s.sessions,
+		SignIn:               s.oidc,
+		SignInPolicy:         models.SignInPolicy{BootstrapAdmins: cfg.BootstrapAdmins},
+		GroupRoles:           groupRoles,
+		BaseURL:              cfg.BaseURL.String(),
+		SessionIdle:          cfg.SessionIdle,
+	}
+	if cfg.TrustProxy {
+		s.Echo.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		s.Echo.IPExtractor = echo.ExtractIPDirect()
 	}
 	s.Echo.HideBanner = true
 	s.Echo.HidePort = true
@@ -100,6 +149,7 @@ func (s *Server) ready(ctx context.Context) error {
 // Run listens on the configured address until ctx is cancelled (SIGTERM),
 // then drains requests for up to the shutdown timeout.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	s.Start(ctx)
 	s.Echo.Listener = ln
 	errc := make(chan error, 1)
 	go func() { errc <- s.Echo.Start("") }()
@@ -122,3 +172,26 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 
 // ServeHTTP lets tests drive the server without a listener.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.ServeHTTP(w, r) }
+
+// Start begins the background work (OpenID Provider discovery, the sweep of
+// expired sessions) until ctx ends; Run calls it, tests that serve through
+// their own listener call it themselves.
+func (s *Server) Start(ctx context.Context) { s.startBackground(ctx) }
+
+// SignInReady reports whether discovery of the OpenID Provider succeeded.
+func (s *Server) SignInReady() bool { _, err := s.oidc.get(); return err == nil }
+
+// DevIDP returns the mounted development OpenID Provider, or nil.
+func (s *Server) DevIDP() *devidp.Provider { return s.devIDP }
+
+// OIDCNow replaces the relying party's clock (tests of token expiry); call it
+// before the provider is discovered.
+func (s *Server) OIDCNow(now func() time.Time) { s.oidc.now = now }
+
+func randomSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}

@@ -22,6 +22,7 @@ import (
 	"ctap/models"
 	"ctap/models/resolution"
 	"ctap/web"
+	"ctap/web/devidp"
 	"ctap/web/i18n"
 )
 
@@ -35,6 +36,8 @@ Usage:
   ctap serve                   run the production server
   ctap dev                     migrate, seed the demo and serve with the
                                development OpenID Provider
+  ctap users grant-admin EMAIL make the account with this email an admin
+                               (recovery; an admin invitation if none yet)
   ctap --help                  this text
 
 Environment:
@@ -49,6 +52,21 @@ Environment:
   CTAP_BODY_LIMIT            largest request body accepted (2M)
   CTAP_SHUTDOWN_TIMEOUT      time to drain requests on SIGTERM (20s)
   CTAP_LOG_LEVEL             debug, info, warn or error (info)
+  OIDC_ISSUER                the OpenID Provider's issuer URL (required for
+                             serve unless CTAP_DEV_IDP=true)
+  OIDC_CLIENT_ID             CTAP's client ID at the provider
+  OIDC_CLIENT_SECRET         CTAP's client secret at the provider
+  OIDC_SCOPES                scopes to ask for (openid email profile)
+  OIDC_GROUPS_CLAIM          ID-token claim listing groups (groups)
+  OIDC_GROUP_ROLES           group=role[:scope] pairs, e.g.
+                             ctap-admins=admin,ctap-kenya=focal_point:KEN
+  CTAP_BOOTSTRAP_ADMINS      emails that become admins at first sign-in
+  CTAP_DEV_IDP               true: mount the development provider at /dev-idp
+                             (always under dev; never in production)
+  CTAP_SESSION_LIFETIME      absolute session lifetime (12h)
+  CTAP_SESSION_IDLE_TIMEOUT  idle timeout (1h)
+  CTAP_SIGNIN_RATE           sign-in attempts per minute per address (20)
+  CTAP_TRUST_PROXY           true: client address from X-Forwarded-For
 `
 
 func main() {
@@ -80,6 +98,8 @@ func run(ctx context.Context, args []string, env web.Getenv, stdout, stderr io.W
 		return cmdServe(ctx, env, stderr, web.ModeServe)
 	case "dev":
 		return cmdServe(ctx, env, stderr, web.ModeDev)
+	case "users":
+		return cmdUsers(ctx, args[1:], env, stdout)
 	}
 	return fmt.Errorf("unknown command %q (see ctap --help)", args[0])
 }
@@ -208,6 +228,27 @@ func cmdImportResolution(ctx context.Context, args []string, env web.Getenv, out
 	return nil
 }
 
+func cmdUsers(ctx context.Context, args []string, env web.Getenv, out io.Writer) error {
+	if len(args) != 2 || args[0] != "grant-admin" {
+		return errors.New("usage: ctap users grant-admin EMAIL")
+	}
+	_, db, err := openDB(ctx, env, web.ModeCLI)
+	if err != nil {
+		return err
+	}
+	sqlDB, _ := db.DB()
+	defer sqlDB.Close()
+	if err := requireCurrentSchema(ctx, db); err != nil {
+		return err
+	}
+	msg, err := models.GrantAdmin(ctx, db, args[1], models.AuditContext{ActorNote: "ctap users grant-admin"})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, msg)
+	return nil
+}
+
 func requireCurrentSchema(ctx context.Context, db *gorm.DB) error {
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -248,7 +289,16 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(cfg, web.Deps{DB: db, Logger: logger, Catalogue: cat})
+	deps := web.Deps{DB: db, Logger: logger, Catalogue: cat}
+	if cfg.DevIDP {
+		if mode == web.ModeServe {
+			logger.Warn("CTAP_DEV_IDP=true: the development OpenID Provider is mounted at /dev-idp with demo accounts; never do this in production")
+		}
+		for _, a := range models.DemoAccounts() {
+			deps.DevAccounts = append(deps.DevAccounts, devidp.Account{Email: a.Email, Name: a.Name, Password: models.DemoPassword, EmailVerified: true})
+		}
+	}
+	srv, err := web.New(cfg, deps)
 	if err != nil {
 		return err
 	}
@@ -258,7 +308,17 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 	}
 	logger.Info("serving", "url", cfg.BaseURL.String(), "addr", ln.Addr().String())
 	if mode == web.ModeDev {
-		fmt.Fprintf(logOut, "\nCTAP is running at %s\n\n", cfg.BaseURL)
+		fmt.Fprintf(logOut, "\nCTAP is running at %s\n\nDemo accounts (password %q), through the development OpenID Provider:\n", cfg.BaseURL, models.DemoPassword)
+		for _, a := range models.DemoAccounts() {
+			role := string(a.Role)
+			if role == "" {
+				role = "no invitation: lands pending"
+			} else if a.Scope != "" {
+				role += " (" + a.Scope + ")"
+			}
+			fmt.Fprintf(logOut, "  %-26s %s\n", a.Email, role)
+		}
+		fmt.Fprintln(logOut)
 	}
 	return srv.Run(ctx, ln)
 }

@@ -21,6 +21,10 @@ const (
 
 // symbolAbbrevs are words that, followed by "." and a number, form part of a
 // reference ("Add.1", "No.5") rather than end a sentence.
+// symbolLookBack bounds how far back a document symbol ("A/C.3/70/L.13") is
+// looked for before a "." that precedes digits.
+const symbolLookBack = 40
+
 var symbolAbbrevs = map[string]bool{
 	"add": true, "corr": true, "rev": true, "amend": true, "suppl": true,
 	"no": true, "nos": true, "para": true, "paras": true, "art": true,
@@ -95,7 +99,10 @@ func classifyDigits(s string, i, j int) markerKind {
 			return notMarker // thousands separator: "1,000"
 		}
 		if prev == '.' {
-			tok := rest[strings.LastIndexAny(rest, " \t(")+1:]
+			// Only the last few bytes matter, and bounding the look-back
+			// keeps a long line of "x.1" from going quadratic.
+			tok := rest[max(0, len(rest)-symbolLookBack):]
+			tok = tok[strings.LastIndexAny(tok, " \t(")+1:]
 			if strings.Contains(tok, "/") {
 				return notMarker // document symbol: "A/70/L.27", "E/CN.15"
 			}

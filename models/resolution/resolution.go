@@ -71,11 +71,11 @@ var (
 	bracketRe  = regexp.MustCompile(`^\[(.+)\]$`)
 	titleRe    = regexp.MustCompile(`^(\d+)/(\d+)\.\s+(\S.*)$`)
 	operRe     = regexp.MustCompile(`^[\t ]+(\d+)\.(?:[\t ]+(.*))?$`)
-	meetingRe  = regexp.MustCompile(`^\d+(?:st|nd|rd|th) plenary meeting$`)
+	meetingRe  = regexp.MustCompile(`^([1-9]\d{0,3})(st|nd|rd|th) plenary meeting$`)
 	footnoteRe = regexp.MustCompile(`^(\d+)[\t ]+(\S.*)$`)
 	ruleRe     = regexp.MustCompile(`^(?:_{3,}|-{3,})$`)
 	odsSymRe   = regexp.MustCompile(`<<ODS DOC SYMBOL1>>(.*?)<<ODS DOC SYMBOL1>>`)
-	symbolRe   = regexp.MustCompile(`^A/RES/(\d+)/(\d+)$`)
+	symbolRe   = regexp.MustCompile(`^A/RES/[1-9]\d*/[1-9]\d*$`)
 )
 
 const (
@@ -184,7 +184,7 @@ func (p *parser) parse() (*Document, error) {
 	// to a Main Committee ...]"): any bracketed line at this point.
 	p.skipBlank()
 	if !p.eof() {
-		if m := bracketRe.FindStringSubmatch(strings.TrimSpace(p.lines[p.i])); m != nil {
+		if m := bracketRe.FindStringSubmatch(strings.TrimSpace(p.lines[p.i])); m != nil && !duMarkerRe.MatchString(m[0]) {
 			doc.CommitteeReport = strings.TrimSpace(m[1])
 			p.i++
 		}
@@ -199,6 +199,9 @@ func (p *parser) parse() (*Document, error) {
 	}
 	rawTitle := strings.TrimSpace(p.lines[p.i])
 	if m := titleRe.FindStringSubmatch(rawTitle); m != nil {
+		if m[1][0] == '0' || m[2][0] == '0' {
+			return nil, p.errf(p.i, "invalid resolution number %s/%s", m[1], m[2])
+		}
 		doc.Symbol = "A/RES/" + m[1] + "/" + m[2]
 		rawTitle = strings.TrimSpace(m[3])
 	}
@@ -304,6 +307,9 @@ func (p *parser) paragraphs() (pre, ops []rawParagraph, err error) {
 		case t == "":
 			continue
 		case meetingRe.MatchString(t):
+			if m := meetingRe.FindStringSubmatch(t); m[2] != ordinalSuffix(m[1]) {
+				return nil, nil, p.errf(p.i, "misspelt meeting number %s%s", m[1], m[2])
+			}
 			if len(ops) == 0 {
 				return nil, nil, p.errf(p.i, "no operative paragraphs")
 			}
@@ -360,10 +366,9 @@ func (p *parser) footnotes() ([]Footnote, []int, error) {
 		if err != nil || n < 1 {
 			return nil, nil, p.errf(p.i, "invalid footnote number %q", m[1])
 		}
-		for _, f := range notes {
-			if f.Number == n {
-				return nil, nil, p.errf(p.i, "duplicate footnote %d", n)
-			}
+		// Numbers so far are exactly 1..len(notes), so this is a repeat.
+		if n <= len(notes) {
+			return nil, nil, p.errf(p.i, "duplicate footnote %d", n)
 		}
 		if want := len(notes) + 1; n != want {
 			return nil, nil, p.errf(p.i, "footnote %d follows footnote %d", n, len(notes))
@@ -405,6 +410,23 @@ func (p *parser) trailer(doc *Document, titleIdx int) error {
 		return p.errf(titleIdx, "no document symbol on the title line or in the trailer")
 	}
 	return nil
+}
+
+// ordinalSuffix returns the English suffix for the decimal number n: "st"
+// for "1" and "21", "th" for "11".
+func ordinalSuffix(n string) string {
+	if len(n) >= 2 && n[len(n)-2] == '1' {
+		return "th"
+	}
+	switch n[len(n)-1] {
+	case '1':
+		return "st"
+	case '2':
+		return "nd"
+	case '3':
+		return "rd"
+	}
+	return "th"
 }
 
 func startsIndented(line string) bool {

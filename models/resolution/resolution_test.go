@@ -349,6 +349,8 @@ func TestMalformed(t *testing.T) {
 		{"date mismatch", replace("\n17 December 2015\n", "\n18 December 2015\n"), 44, "differs from adoption date"},
 		{"trailer symbol mismatch", replace(">>A/RES/70/177<<", ">>A/RES/70/178<<"), 51, "differs from A/RES/70/177"},
 		{"no symbol at all", strings.Replace(replace(">>A/RES/70/177<<", ">><<"), "70/177.\tTechnical", "Technical", 1), 4, "no document symbol"},
+		{"meeting ordinal", replace("80th plenary", "80st plenary"), 43, "misspelt meeting number 80st"},
+		{"resolution number 0", replace("70/177.\t", "70/0.\t"), 4, "invalid resolution number 70/0"},
 		{"truncated", text[:strings.Index(text, "\t9.\t")], 32, "missing meeting line"},
 		{"too large", text + strings.Repeat("x", maxInputSize), 83, "input exceeds"},
 	}
@@ -396,5 +398,58 @@ func TestLimitReadsOnlyWhatItNeeds(t *testing.T) {
 	}
 	if left := r.Len(); left != 2*maxInputSize-(maxInputSize+1) {
 		t.Errorf("read past the limit: %d bytes left", left)
+	}
+}
+
+// TestSmallDocument exercises what A/RES/70/177 does not: a title without
+// its number (symbol from the trailer), a title marker, non-ASCII text,
+// markers after ")" and ";", and numbers that must stay text.
+func TestSmallDocument(t *testing.T) {
+	const text = "Resolution adopted by the General Assembly on 2 March 2001\n" +
+		"[without reference to a Main Committee (A/55/L.1)]\n" +
+		"Stratégie1\n\n" +
+		"\tThe General Assembly,\n" +
+		"\tRappelant la Stratégie2 et G20 (2014)3 à 1,000 A/C.3/55/L.2.\n" +
+		"\t1.\tRequests the Secretary-General and the United Nations Office on Drugs and Crime, and invites all Member States;\n" +
+		"\t2.\tAlso notes 1.5 per cent;4\n" +
+		"2nd plenary meeting\n2 March 2001\n" +
+		"1 Un.\n2 Deux.\n3 Trois.\n4 Quatre.\n" +
+		"______\n<<ODS DOC SYMBOL1>>A/RES/55/2<<ODS DOC SYMBOL1>>\n"
+	doc, err := Parse(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Document{
+		Symbol:          "A/RES/55/2",
+		Title:           "Stratégie",
+		AdoptedOn:       time.Date(2001, time.March, 2, 0, 0, 0, 0, time.UTC),
+		Session:         55,
+		CommitteeReport: "without reference to a Main Committee (A/55/L.1)",
+		Meeting:         "2nd plenary meeting",
+		Preamble: []Paragraph{{
+			Number: 1,
+			Body:   "Rappelant la Stratégie et G20 (2014) à 1,000 A/C.3/55/L.2.",
+			Refs:   []FootnoteRef{{2, len("Rappelant la Stratégie")}, {3, len("Rappelant la Stratégie et G20 (2014)")}},
+		}},
+		Operative: []Paragraph{
+			{
+				Number:     1,
+				Body:       "Requests the Secretary-General and the United Nations Office on Drugs and Crime, and invites all Member States;",
+				Addressees: []Addressee{AddresseeMemberStates, AddresseeOffice, AddresseeSecretaryGeneral},
+			},
+			{Number: 2, Body: "Also notes 1.5 per cent;", Refs: []FootnoteRef{{4, len("Also notes 1.5 per cent;")}}},
+		},
+		Footnotes: []Footnote{{1, "Un."}, {2, "Deux."}, {3, "Trois."}, {4, "Quatre."}},
+	}
+	if !reflect.DeepEqual(doc, want) {
+		t.Errorf("got  %+v\nwant %+v", doc, want)
+	}
+}
+
+func TestOrdinalSuffix(t *testing.T) {
+	for n, want := range map[string]string{"1": "st", "2": "nd", "3": "rd", "4": "th", "11": "th", "12": "th", "13": "th", "21": "st", "80": "th", "101": "st", "111": "th", "112": "th", "122": "nd"} {
+		if got := ordinalSuffix(n); got != want {
+			t.Errorf("ordinalSuffix(%s) = %s, want %s", n, got, want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ package reqctx
 import (
 	"context"
 
+	"ctap/models"
 	"ctap/web/i18n"
 )
 
@@ -92,4 +93,17 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 func RequestID(ctx context.Context) string {
 	s, _ := ctx.Value(requestIDKey).(string)
 	return s
+}
+
+type userKey struct{}
+
+// WithUser records the signed-in user (nil: anonymous).
+func WithUser(ctx context.Context, u *models.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// User returns the signed-in user, nil when anonymous.
+func User(ctx context.Context) *models.User {
+	u, _ := ctx.Value(userKey{}).(*models.User)
+	return u
 }

@@ -4,6 +4,8 @@
 package webtest
 
 import (
+	"context"
+	"time"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,6 +58,10 @@ func NewServerOn(t testing.TB, db *gorm.DB, opts ...Option) *Server {
 			return "postgres://unused@127.0.0.1/unused" // the handle is passed in
 		case "CTAP_BASE_URL":
 			return s.URL
+		case "CTAP_DEV_IDP":
+			return "true"
+		case "CTAP_SIGNIN_RATE":
+			return "600"
 		}
 		return ""
 	}, web.ModeServe)
@@ -72,7 +78,7 @@ func NewServerOn(t testing.TB, db *gorm.DB, opts ...Option) *Server {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := web.New(cfg, web.Deps{
-		DB: db, Logger: logger, Catalogue: cat,
+		DB: db, Logger: logger, Catalogue: cat, DevAccounts: s.devAccounts(),
 		StatementObserver: func(_ *http.Request, id string, n int) {
 			s.mu.Lock()
 			s.statements[id] = n
@@ -85,7 +91,19 @@ func NewServerOn(t testing.TB, db *gorm.DB, opts ...Option) *Server {
 	s.Web = srv
 	ts.Config.Handler = srv
 	ts.Start()
-	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	srv.Start(ctx)
+	t.Cleanup(func() { cancel(); ts.Close() })
+	if srv.DevIDP() != nil {
+		// Discovery runs in the background; the tests sign in at once.
+		deadline := time.Now().Add(10 * time.Second)
+		for !srv.SignInReady() {
+			if time.Now().After(deadline) {
+				t.Fatal("the development OpenID Provider was not discovered within 10 s")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	return s
 }
 

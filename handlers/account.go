@@ -1,0 +1,34 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"ctap/models"
+	"ctap/views"
+	"ctap/web/reqctx"
+)
+
+// Account shows the signed-in user's profile and their sessions.
+func (h *Handlers) Account(c echo.Context) error {
+	u := reqctx.User(ctx(c))
+	sessions, err := models.ListUserSessions(ctx(c), h.DB, u.ID, h.SessionIdle)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AccountPage(views.AccountData{
+		User: u, Sessions: sessions, CurrentToken: h.Sessions.Token(ctx(c)),
+	}))
+}
+
+// EndOtherSessions signs the user out of every other browser.
+func (h *Handlers) EndOtherSessions(c echo.Context) error {
+	u := reqctx.User(ctx(c))
+	n, err := models.EndOtherSessions(ctx(c), h.DB, u.ID, h.Sessions.Token(ctx(c)), h.audit(c))
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "account.other_sessions_ended", map[string]any{"Count": n})
+	return redirectAfterPost(c, "/account")
+}

@@ -1,0 +1,137 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Invitation lets an administrator decide a person's role before their
+// first sign-in; it binds only when the provider says the email is verified.
+type Invitation struct {
+	ID                  int64
+	Email               string
+	Role                Role
+	MemberStateID       *int
+	DonorOrganizationID *int
+	InvitedBy           *int64
+	CreatedAt           time.Time
+	ExpiresAt           time.Time
+	AcceptedAt          *time.Time
+	AcceptedBy          *int64
+	RevokedAt           *time.Time
+
+	MemberState       *MemberState       `gorm:"foreignKey:MemberStateID"`
+	DonorOrganization *DonorOrganization `gorm:"foreignKey:DonorOrganizationID"`
+}
+
+// Assignment is the role and scope the invitation grants.
+func (i Invitation) Assignment() Assignment {
+	return Assignment{Role: i.Role, MemberStateID: i.MemberStateID, DonorOrganizationID: i.DonorOrganizationID}
+}
+
+// InvitationLifetime is how long an invitation stays open.
+const InvitationLifetime = 30 * 24 * time.Hour
+
+// NewInvitation is what an administrator submits.
+type NewInvitation struct {
+	Email string
+	Assignment
+}
+
+// ErrInvalidEmail is an address that is not one.
+var ErrInvalidEmail = errors.New("not a valid email address")
+
+// CreateInvitation opens an invitation, refusing a second open one for the
+// same email (ErrConflict), and audits it.
+func CreateInvitation(ctx context.Context, db *gorm.DB, n NewInvitation, ev AuditContext) (Invitation, error) {
+	var inv Invitation
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		inv, err = createInvitation(tx, n, ev)
+		return err
+	})
+	return inv, err
+}
+
+func createInvitation(tx *gorm.DB, n NewInvitation, ev AuditContext) (Invitation, error) {
+	email := strings.ToLower(strings.TrimSpace(n.Email))
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return Invitation{}, ErrInvalidEmail
+	}
+	if err := n.Assignment.Validate(); err != nil {
+		return Invitation{}, err
+	}
+	inv := Invitation{
+		Email: email, Role: n.Role, MemberStateID: n.MemberStateID, DonorOrganizationID: n.DonorOrganizationID,
+		ExpiresAt: time.Now().UTC().Add(InvitationLifetime),
+	}
+	if ev.Actor != nil {
+		inv.InvitedBy = &ev.Actor.ID
+	}
+	if err := tx.Create(&inv).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return Invitation{}, fmt.Errorf("an open invitation for %s: %w", email, ErrConflict)
+		}
+		return Invitation{}, fmt.Errorf("create invitation: %w", err)
+	}
+	after := map[string]any{"email": inv.Email, "role": inv.Role, "member_state_id": inv.MemberStateID, "donor_organization_id": inv.DonorOrganizationID, "expires_at": inv.ExpiresAt}
+	if err := recordAudit(tx, ev, "invitation.created", "invitation", fmt.Sprint(inv.ID), nil, after); err != nil {
+		return Invitation{}, err
+	}
+	return inv, nil
+}
+
+// openInvitation finds the open, unexpired invitation for an email.
+func openInvitation(tx *gorm.DB, email string) (Invitation, bool, error) {
+	var inv Invitation
+	err := tx.Where("email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()", email).Take(&inv).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return inv, false, nil
+	}
+	if err != nil {
+		return inv, false, fmt.Errorf("find invitation: %w", err)
+	}
+	return inv, true, nil
+}
+
+// ListOpenInvitations returns invitations not yet accepted or revoked,
+// newest first (at most limit).
+func ListOpenInvitations(ctx context.Context, db *gorm.DB, limit int) ([]Invitation, error) {
+	var out []Invitation
+	err := db.WithContext(ctx).Joins("MemberState").Joins("DonorOrganization").
+		Where("invitations.accepted_at IS NULL AND invitations.revoked_at IS NULL").
+		Order("invitations.created_at DESC, invitations.id DESC").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list invitations: %w", err)
+	}
+	return out, nil
+}
+
+// InvitationByID loads one invitation.
+func InvitationByID(ctx context.Context, db *gorm.DB, id int64) (Invitation, error) {
+	var inv Invitation
+	if err := db.WithContext(ctx).Joins("MemberState").Joins("DonorOrganization").Take(&inv, "invitations.id = ?", id).Error; err != nil {
+		return inv, notFound(err, fmt.Sprintf("invitation %d", id))
+	}
+	return inv, nil
+}
+
+// RevokeInvitation closes an open invitation.
+func RevokeInvitation(ctx context.Context, db *gorm.DB, id int64, ev AuditContext) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Invitation{}).Where("id = ? AND accepted_at IS NULL AND revoked_at IS NULL", id).Update("revoked_at", time.Now().UTC())
+		if res.Error != nil {
+			return fmt.Errorf("revoke invitation %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("open invitation %d: %w", id, ErrNotFound)
+		}
+		return recordAudit(tx, ev, "invitation.revoked", "invitation", fmt.Sprint(id), nil, nil)
+	})
+}

@@ -1,0 +1,226 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"gorm.io/gorm"
+)
+
+// SessionStore keeps scs sessions in PostgreSQL, beside the user they
+// belong to. Finding a session loads its user in the same query, and marks
+// it seen (at most once a minute), so a signed-in page costs one statement
+// for both; idle sessions expire here rather than in scs, which would
+// rewrite the session on every request.
+type SessionStore struct {
+	DB          *gorm.DB
+	IdleTimeout time.Duration
+}
+
+var _ scs.CtxStore = (*SessionStore)(nil)
+
+// SessionSlot receives, during a request, what finding its session loaded.
+// Middleware puts an empty slot in the request context before scs loads the
+// session; the store fills it.
+type SessionSlot struct {
+	Found bool
+	User  *User // nil for an anonymous session or a deleted user
+}
+
+type slotKey struct{}
+
+// WithSessionSlot returns a context carrying an empty slot.
+func WithSessionSlot(ctx context.Context) (context.Context, *SessionSlot) {
+	s := &SessionSlot{}
+	return context.WithValue(ctx, slotKey{}, s), s
+}
+
+// SessionMeta is the request's address and browser, recorded on commit.
+type SessionMeta struct {
+	IP        string
+	UserAgent string
+}
+
+type metaKey struct{}
+
+// WithSessionMeta records the address and browser for a commit.
+func WithSessionMeta(ctx context.Context, m SessionMeta) context.Context {
+	return context.WithValue(ctx, metaKey{}, m)
+}
+
+// sessionRow is the session and its user as one row.
+type sessionRow struct {
+	Data []byte
+	User
+	UserID            *int64
+	MemberStateISO3   *string
+	MemberStateName   *string
+	MemberStateNameFr *string
+	DonorSlug         *string
+	DonorName         *string
+	DonorNameFr       *string
+}
+
+// FindCtx returns the session's data; the user goes into the slot.
+func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	CountStatement(ctx)
+	var row sessionRow
+	err := s.DB.WithContext(ctx).Raw(`
+		WITH s AS (
+			SELECT token, data, user_id, last_seen_at FROM sessions
+			WHERE token = @token AND expiry > now() AND last_seen_at > now() - make_interval(secs => @idle)
+		), touched AS (
+			UPDATE sessions SET last_seen_at = now() FROM s
+			WHERE sessions.token = s.token AND s.last_seen_at < now() - interval '1 minute'
+		)
+		SELECT s.data, s.user_id, u.*,
+			ms.iso3 AS member_state_iso3, ms.name AS member_state_name, ms.name_fr AS member_state_name_fr,
+			d.slug AS donor_slug, d.name AS donor_name, d.name_fr AS donor_name_fr
+		FROM s
+		LEFT JOIN users u ON u.id = s.user_id
+		LEFT JOIN member_states ms ON ms.id = u.member_state_id
+		LEFT JOIN donor_organizations d ON d.id = u.donor_organization_id`,
+		sql.Named("token", token), sql.Named("idle", s.IdleTimeout.Seconds())).Scan(&row).Error
+	if err != nil {
+		return nil, false, fmt.Errorf("find session: %w", err)
+	}
+	if row.Data == nil {
+		return nil, false, nil
+	}
+	if slot, ok := ctx.Value(slotKey{}).(*SessionSlot); ok {
+		slot.Found = true
+		if row.UserID != nil && row.User.ID != 0 {
+			u := row.User
+			if u.MemberStateID != nil && row.MemberStateISO3 != nil {
+				u.MemberState = &MemberState{ID: *u.MemberStateID, ISO3: *row.MemberStateISO3, Name: deref(row.MemberStateName), NameFr: deref(row.MemberStateNameFr)}
+			}
+			if u.DonorOrganizationID != nil && row.DonorSlug != nil {
+				u.DonorOrganization = &DonorOrganization{ID: *u.DonorOrganizationID, Slug: *row.DonorSlug, Name: deref(row.DonorName), NameFr: deref(row.DonorNameFr)}
+			}
+			slot.User = &u
+		}
+	}
+	return row.Data, true, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// SessionUserKey is the session value holding the signed-in user's ID.
+const SessionUserKey = "user_id"
+
+// CommitCtx saves the session; the user ID is read from the session's own
+// values so the row says whose it is.
+func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	CountStatement(ctx)
+	var userID *int64
+	if _, values, err := (scs.GobCodec{}).Decode(b); err == nil {
+		if id, ok := values[SessionUserKey].(int64); ok && id > 0 {
+			userID = &id
+		}
+	}
+	meta, _ := ctx.Value(metaKey{}).(SessionMeta)
+	err := s.DB.WithContext(ctx).Exec(`
+		INSERT INTO sessions (token, data, expiry, user_id, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id,
+			last_seen_at = now(), ip = EXCLUDED.ip, user_agent = EXCLUDED.user_agent`,
+		token, b, expiry.UTC(), userID, meta.IP, truncate(meta.UserAgent, 300)).Error
+	if err != nil {
+		return fmt.Errorf("commit session: %w", err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// DeleteCtx removes a session.
+func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
+	CountStatement(ctx)
+	if err := s.DB.WithContext(ctx).Exec("DELETE FROM sessions WHERE token = ?", token).Error; err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// Find, Commit and Delete satisfy scs.Store; scs calls the Ctx versions.
+func (s *SessionStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+func (s *SessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, b, expiry)
+}
+func (s *SessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+
+// DeleteExpiredSessions removes sessions past their expiry or idle limit.
+func DeleteExpiredSessions(ctx context.Context, db *gorm.DB, idle time.Duration) (int64, error) {
+	res := db.WithContext(ctx).Exec("DELETE FROM sessions WHERE expiry < now() OR last_seen_at < now() - make_interval(secs => ?)", idle.Seconds())
+	return res.RowsAffected, res.Error
+}
+
+// Session is one of a user's signed-in browsers, for the account page.
+type Session struct {
+	Token      string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	IP         string
+	UserAgent  string
+}
+
+// ListUserSessions returns the user's live sessions, most recent first.
+func ListUserSessions(ctx context.Context, db *gorm.DB, userID int64, idle time.Duration) ([]Session, error) {
+	var out []Session
+	err := db.WithContext(ctx).Raw(`SELECT token, created_at, last_seen_at, ip, user_agent FROM sessions
+		WHERE user_id = ? AND expiry > now() AND last_seen_at > now() - make_interval(secs => ?)
+		ORDER BY last_seen_at DESC LIMIT 50`, userID, idle.Seconds()).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	return out, nil
+}
+
+// EndOtherSessions signs the user out everywhere but the current session.
+func EndOtherSessions(ctx context.Context, db *gorm.DB, userID int64, keepToken string, ev AuditContext) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec("DELETE FROM sessions WHERE user_id = ? AND token <> ?", userID, keepToken)
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return recordAudit(tx, ev, "auth.other_sessions_ended", "user", fmt.Sprint(userID), nil, map[string]any{"sessions": n})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("end other sessions: %w", err)
+	}
+	return n, nil
+}
+
+// ErrNoSession is returned when a request has no session token.
+var ErrNoSession = errors.New("no session")
+
+// SessionSlotFrom returns the request's slot, or nil.
+func SessionSlotFrom(ctx context.Context) *SessionSlot {
+	s, _ := ctx.Value(slotKey{}).(*SessionSlot)
+	return s
+}
+
+// DeleteUserSessions ends every session of a user.
+func DeleteUserSessions(ctx context.Context, db *gorm.DB, userID int64) error {
+	if err := db.WithContext(ctx).Exec("DELETE FROM sessions WHERE user_id = ?", userID).Error; err != nil {
+		return fmt.Errorf("delete sessions of user %d: %w", userID, err)
+	}
+	return nil
+}

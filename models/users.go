@@ -1,0 +1,452 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Role is what a user may do; see PRODUCT.md's table of roles.
+type Role string
+
+const (
+	RoleViewer      Role = "viewer"
+	RoleFocalPoint  Role = "focal_point"
+	RoleDonor       Role = "donor"
+	RoleSecretariat Role = "secretariat"
+	RoleAdmin       Role = "admin"
+)
+
+// Roles lists the roles from least to most powerful.
+func Roles() []Role {
+	return []Role{RoleViewer, RoleFocalPoint, RoleDonor, RoleSecretariat, RoleAdmin}
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, v := range Roles() {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// UserStatus is where an account stands.
+type UserStatus string
+
+const (
+	StatusPending  UserStatus = "pending" // signed in, awaiting approval
+	StatusActive   UserStatus = "active"
+	StatusDisabled UserStatus = "disabled"
+)
+
+// Valid reports whether s is a known status.
+func (s UserStatus) Valid() bool {
+	return s == StatusPending || s == StatusActive || s == StatusDisabled
+}
+
+// User is a person who signed in through an OpenID Provider.
+type User struct {
+	ID                  int64
+	Issuer              string
+	Subject             string
+	Email               string
+	EmailVerified       bool
+	Name                string
+	Status              UserStatus
+	Role                *Role
+	MemberStateID       *int
+	DonorOrganizationID *int
+	Version             int
+	LastSignInAt        *time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+
+	MemberState       *MemberState       `gorm:"foreignKey:MemberStateID"`
+	DonorOrganization *DonorOrganization `gorm:"foreignKey:DonorOrganizationID"`
+}
+
+// HasRole tells whether the user is active with role r.
+func (u *User) HasRole(r Role) bool {
+	return u != nil && u.Status == StatusActive && u.Role != nil && *u.Role == r
+}
+
+// RoleName is the role as a string, "" when there is none.
+func (u *User) RoleName() string {
+	if u == nil || u.Role == nil {
+		return ""
+	}
+	return string(*u.Role)
+}
+
+// DisplayName is the name, or the email when the provider gave none.
+func (u *User) DisplayName() string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}
+
+// Assignment is a role with its scope, as an invitation or an administrator
+// gives it.
+type Assignment struct {
+	Role                Role
+	MemberStateID       *int // focal points: exactly one State
+	DonorOrganizationID *int // donors: exactly one organization
+}
+
+// ErrInvalidAssignment is a role without its scope or with a scope it
+// cannot have.
+var ErrInvalidAssignment = errors.New("invalid role and scope")
+
+// Validate checks that the scope matches the role.
+func (a Assignment) Validate() error {
+	if !a.Role.Valid() {
+		return fmt.Errorf("role %q: %w", a.Role, ErrInvalidAssignment)
+	}
+	if (a.Role == RoleFocalPoint) != (a.MemberStateID != nil) {
+		return fmt.Errorf("a focal point needs exactly one Member State: %w", ErrInvalidAssignment)
+	}
+	if (a.Role == RoleDonor) != (a.DonorOrganizationID != nil) {
+		return fmt.Errorf("a donor needs exactly one donor organization: %w", ErrInvalidAssignment)
+	}
+	return nil
+}
+
+// UserByID loads a user with its State and organization.
+func UserByID(ctx context.Context, db *gorm.DB, id int64) (User, error) {
+	var u User
+	err := db.WithContext(ctx).Joins("MemberState").Joins("DonorOrganization").Take(&u, "users.id = ?", id).Error
+	if err != nil {
+		return u, notFound(err, fmt.Sprintf("user %d", id))
+	}
+	return u, nil
+}
+
+// UserFilter narrows the administration list of users.
+type UserFilter struct {
+	Status        UserStatus
+	Role          Role
+	MemberStateID int
+	AfterID       int64 // keyset: users with a smaller ID (newest first)
+	Limit         int
+}
+
+// ListUsers returns a page of users, newest first, with their State and
+// organization joined in the same query, and whether there is a next page.
+func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter) ([]User, bool, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	q := db.WithContext(ctx).Model(&User{}).Joins("MemberState").Joins("DonorOrganization")
+	if f.Status != "" {
+		q = q.Where("users.status = ?", f.Status)
+	}
+	if f.Role != "" {
+		q = q.Where("users.role = ?", f.Role)
+	}
+	if f.MemberStateID != 0 {
+		q = q.Where("users.member_state_id = ?", f.MemberStateID)
+	}
+	if f.AfterID > 0 {
+		q = q.Where("users.id < ?", f.AfterID)
+	}
+	var users []User
+	if err := q.Order("users.id DESC").Limit(f.Limit + 1).Find(&users).Error; err != nil {
+		return nil, false, fmt.Errorf("list users: %w", err)
+	}
+	more := len(users) > f.Limit
+	if more {
+		users = users[:f.Limit]
+	}
+	return users, more, nil
+}
+
+// Identity is what an OpenID Provider asserted about the person signing in.
+type Identity struct {
+	Issuer        string
+	Subject       string
+	Email         string
+	EmailVerified bool
+	Name          string
+	// Assignment from the provider's groups claim, when CTAP maps one.
+	Mapped *Assignment
+}
+
+// SignInPolicy is what decides a new account's standing.
+type SignInPolicy struct {
+	BootstrapAdmins []string // emails that become admins at first sign-in
+}
+
+func (p SignInPolicy) isBootstrapAdmin(email string) bool {
+	for _, e := range p.BootstrapAdmins {
+		if strings.EqualFold(strings.TrimSpace(e), email) {
+			return true
+		}
+	}
+	return false
+}
+
+// SignInResult tells the caller what happened.
+type SignInResult struct {
+	User    User
+	Created bool
+	// How the role was bound at this sign-in: "invitation", "bootstrap",
+	// "groups", or "" when nothing changed.
+	BoundBy string
+}
+
+// SignIn finds or creates the user for an identity and, while the account
+// has no role, binds one: a bootstrap admin email, the provider's groups, or
+// an open invitation for the email, the latter two only when the provider
+// says the email is verified. It records the sign-in in the audit trail, all
+// in one transaction.
+func SignIn(ctx context.Context, db *gorm.DB, id Identity, p SignInPolicy, ev AuditContext) (SignInResult, error) {
+	var res SignInResult
+	email := strings.ToLower(strings.TrimSpace(id.Email))
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u User
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("issuer = ? AND subject = ?", id.Issuer, id.Subject).Take(&u).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			u = User{Issuer: id.Issuer, Subject: id.Subject, Status: StatusPending, Version: 1}
+			res.Created = true
+		case err != nil:
+			return err
+		}
+		before := u.auditView()
+		now := time.Now().UTC()
+		u.Email, u.EmailVerified, u.Name, u.LastSignInAt = email, id.EmailVerified, id.Name, &now
+
+		if u.Status == StatusPending {
+			switch {
+			case id.EmailVerified && p.isBootstrapAdmin(email):
+				u.assign(Assignment{Role: RoleAdmin})
+				res.BoundBy = "bootstrap"
+			case id.EmailVerified && id.Mapped != nil:
+				u.assign(*id.Mapped)
+				res.BoundBy = "groups"
+			case id.EmailVerified:
+				inv, ok, err := openInvitation(tx, email)
+				if err != nil {
+					return err
+				}
+				if ok {
+					u.assign(inv.Assignment())
+					res.BoundBy = "invitation"
+					if res.Created {
+						if err := tx.Create(&u).Error; err != nil {
+							return err
+						}
+					}
+					if err := tx.Model(&Invitation{}).Where("id = ?", inv.ID).
+						Updates(map[string]any{"accepted_at": now, "accepted_by": u.ID}).Error; err != nil {
+						return err
+					}
+				}
+			}
+		} else if u.Status == StatusActive && id.EmailVerified && id.Mapped != nil && !u.sameAssignment(*id.Mapped) {
+			// The provider's groups are the source of truth where mapped.
+			u.assign(*id.Mapped)
+			u.Version++
+			res.BoundBy = "groups"
+		}
+
+		if res.Created && u.ID == 0 {
+			if err := tx.Create(&u).Error; err != nil {
+				return err
+			}
+		} else if err := tx.Save(&u).Error; err != nil {
+			return err
+		}
+		action := "auth.sign_in"
+		if res.Created {
+			action = "auth.first_sign_in"
+		}
+		after := u.auditView()
+		ev.Actor = &u
+		if err := recordAudit(tx, ev, action, "user", fmt.Sprint(u.ID), before, after); err != nil {
+			return err
+		}
+		if res.BoundBy != "" {
+			if err := recordAudit(tx, ev, "user.role_bound_by_"+res.BoundBy, "user", fmt.Sprint(u.ID), before, after); err != nil {
+				return err
+			}
+		}
+		res.User = u
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("sign in %s: %w", email, err)
+	}
+	return res, nil
+}
+
+func (u *User) assign(a Assignment) {
+	r := a.Role
+	u.Role, u.MemberStateID, u.DonorOrganizationID, u.Status = &r, a.MemberStateID, a.DonorOrganizationID, StatusActive
+}
+
+func (u *User) sameAssignment(a Assignment) bool {
+	return u.Role != nil && *u.Role == a.Role && eqIntPtr(u.MemberStateID, a.MemberStateID) && eqIntPtr(u.DonorOrganizationID, a.DonorOrganizationID)
+}
+
+func eqIntPtr(a, b *int) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// auditView is the part of a user the audit trail records.
+func (u User) auditView() map[string]any {
+	if u.ID == 0 {
+		return nil
+	}
+	return map[string]any{
+		"email": u.Email, "name": u.Name, "status": u.Status, "role": u.RoleName(),
+		"member_state_id": u.MemberStateID, "donor_organization_id": u.DonorOrganizationID,
+	}
+}
+
+// ErrLastAdmin refuses a change that would leave no active administrator.
+var ErrLastAdmin = errors.New("the last active administrator cannot be demoted or disabled")
+
+// UserChange is an administrator's decision about an account.
+type UserChange struct {
+	Version    int         // the version the administrator saw
+	Status     UserStatus  // new status
+	Assignment *Assignment // new role and scope; nil keeps them
+}
+
+// ChangeUser applies an administrator's change under a version check, never
+// leaving the portal without an active admin, and audits it; the user's
+// sessions end when they are disabled or their role changes, so the change
+// applies at once and their next sign-in starts fresh.
+func ChangeUser(ctx context.Context, db *gorm.DB, id int64, ch UserChange, ev AuditContext) (User, error) {
+	var out User
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&u, id).Error; err != nil {
+			return notFound(err, fmt.Sprintf("user %d", id))
+		}
+		if u.Version != ch.Version {
+			return fmt.Errorf("user %d at version %d, change made on %d: %w", id, u.Version, ch.Version, ErrStaleVersion)
+		}
+		before := u.auditView()
+		wasAdmin := u.HasRole(RoleAdmin)
+		if ch.Assignment != nil {
+			if err := ch.Assignment.Validate(); err != nil {
+				return err
+			}
+			r := ch.Assignment.Role
+			u.Role, u.MemberStateID, u.DonorOrganizationID = &r, ch.Assignment.MemberStateID, ch.Assignment.DonorOrganizationID
+		}
+		if ch.Status != "" {
+			if !ch.Status.Valid() {
+				return fmt.Errorf("status %q: %w", ch.Status, ErrInvalidAssignment)
+			}
+			u.Status = ch.Status
+		}
+		if u.Status == StatusActive && u.Role == nil {
+			return fmt.Errorf("an active account needs a role: %w", ErrInvalidAssignment)
+		}
+		if wasAdmin && !u.HasRole(RoleAdmin) {
+			var admins int64
+			if err := tx.Model(&User{}).Where("status = ? AND role = ? AND id <> ?", StatusActive, RoleAdmin, u.ID).Count(&admins).Error; err != nil {
+				return err
+			}
+			if admins == 0 {
+				return ErrLastAdmin
+			}
+		}
+		after := u.auditView()
+		roleChanged := fmt.Sprint(before["role"], before["member_state_id"], before["donor_organization_id"]) !=
+			fmt.Sprint(after["role"], after["member_state_id"], after["donor_organization_id"])
+		u.Version++
+		res := tx.Model(&User{}).Where("id = ? AND version = ?", u.ID, ch.Version).Updates(map[string]any{
+			"status": u.Status, "role": u.Role, "member_state_id": u.MemberStateID,
+			"donor_organization_id": u.DonorOrganizationID, "version": u.Version, "updated_at": time.Now().UTC(),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrStaleVersion
+		}
+		if u.Status == StatusDisabled || roleChanged {
+			if err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", u.ID).Error; err != nil {
+				return err
+			}
+		}
+		action := "user.changed"
+		switch {
+		case before["status"] == StatusPending && u.Status == StatusActive:
+			action = "user.approved"
+		case before["status"] != StatusDisabled && u.Status == StatusDisabled:
+			action = "user.disabled"
+		case before["status"] == StatusDisabled && u.Status == StatusActive:
+			action = "user.enabled"
+		case roleChanged:
+			action = "user.role_changed"
+		}
+		if err := recordAudit(tx, ev, action, "user", fmt.Sprint(u.ID), before, after); err != nil {
+			return err
+		}
+		out = u
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("change user %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// GrantAdmin makes the account(s) with this email active admins, for
+// recovery from the command line; with no such account it opens an admin
+// invitation instead.
+func GrantAdmin(ctx context.Context, db *gorm.DB, email string, ev AuditContext) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var msg string
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var users []User
+		if err := tx.Where("lower(email) = ?", email).Find(&users).Error; err != nil {
+			return err
+		}
+		if len(users) == 0 {
+			inv, err := createInvitation(tx, NewInvitation{Email: email, Assignment: Assignment{Role: RoleAdmin}}, ev)
+			if err != nil {
+				return err
+			}
+			msg = fmt.Sprintf("no account signs in as %s yet: invitation %d makes it an admin at its first sign-in with a verified email", email, inv.ID)
+			return nil
+		}
+		for _, u := range users {
+			before := u.auditView()
+			admin := RoleAdmin
+			if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
+				"status": StatusActive, "role": &admin, "member_state_id": nil, "donor_organization_id": nil,
+				"version": gorm.Expr("version + 1"), "updated_at": time.Now().UTC(),
+			}).Error; err != nil {
+				return err
+			}
+			u.assign(Assignment{Role: RoleAdmin})
+			if err := recordAudit(tx, ev, "user.granted_admin", "user", fmt.Sprint(u.ID), before, u.auditView()); err != nil {
+				return err
+			}
+		}
+		msg = fmt.Sprintf("%s is now an active admin (%d account(s))", email, len(users))
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("grant admin to %s: %w", email, err)
+	}
+	return msg, nil
+}

@@ -1,0 +1,40 @@
+package views
+
+import (
+	"context"
+	"strings"
+)
+
+func yesNo(ctx context.Context, b bool) string {
+	if b {
+		return t(ctx, "common.yes")
+	}
+	return t(ctx, "common.no")
+}
+
+// formSummary restates what the administrator submitted, for the conflict
+// notice.
+func formSummary(ctx context.Context, f UserForm) string {
+	parts := []string{t(ctx, "status."+f.Status)}
+	if f.Role != "" {
+		parts = append(parts, t(ctx, "role."+f.Role))
+	}
+	if f.State != "" && f.Role == "focal_point" {
+		parts = append(parts, f.State)
+	}
+	if f.Donor != "" && f.Role == "donor" {
+		parts = append(parts, f.Donor)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// auditActions are the families of events the audit filter offers.
+var auditActions = []string{"auth.", "user.", "invitation."}
+
+func auditActionOptions(ctx context.Context) []Option {
+	opts := []Option{{Value: "", Label: t(ctx, "admin.any_action")}}
+	for _, a := range auditActions {
+		opts = append(opts, Option{Value: a, Label: t(ctx, "audit."+strings.TrimSuffix(a, "."))})
+	}
+	return opts
+}
