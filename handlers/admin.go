@@ -220,6 +220,8 @@ func (h *Handlers) AdminCreateInvitation(c echo.Context) error {
 	n := models.NewInvitation{Email: form.Email, Assignment: models.Assignment{Role: models.Role(form.Role)}}
 	if form.Email == "" {
 		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_email_required")})
+	} else if !models.ValidEmail(strings.ToLower(form.Email)) {
+		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_email_invalid")})
 	}
 	switch {
 	case !n.Role.Valid():

@@ -59,9 +59,15 @@ func CreateInvitation(ctx context.Context, db *gorm.DB, n NewInvitation, ev Audi
 	return inv, err
 }
 
+// ValidEmail tells whether s is a plain email address (no display name).
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s, "@")
+}
+
 func createInvitation(tx *gorm.DB, n NewInvitation, ev AuditContext) (Invitation, error) {
 	email := strings.ToLower(strings.TrimSpace(n.Email))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+	if !ValidEmail(email) {
 		return Invitation{}, ErrInvalidEmail
 	}
 	if err := n.Assignment.Validate(); err != nil {

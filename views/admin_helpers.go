@@ -2,6 +2,9 @@ package views
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -37,4 +40,27 @@ func auditActionOptions(ctx context.Context) []Option {
 		opts = append(opts, Option{Value: a, Label: t(ctx, "audit."+strings.TrimSuffix(a, "."))})
 	}
 	return opts
+}
+
+// auditFields renders a recorded before/after object as "key: value"
+// pairs, sorted, for reading rather than parsing.
+func auditFields(raw []byte) string {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return string(raw)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		v := m[k]
+		if v == nil {
+			v = "—"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %v", k, v))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -38,6 +38,10 @@ type Deps struct {
 	// DevAccounts are the development OpenID Provider's accounts, when it
 	// is mounted.
 	DevAccounts []devidp.Account
+	// Test hooks: the development provider's nonce override, and the
+	// relying party's clock (to see expired ID tokens refused).
+	DevOverrideNonce func(string) string
+	OIDCNow          func() time.Time
 }
 
 // Server is the configured Echo instance and what it needs to run.
@@ -94,12 +98,16 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			}},
 			StylesheetURL: assets.URL("css/app.css"),
 			Logger:        deps.Logger,
+			OverrideNonce: deps.DevOverrideNonce,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("web: development OpenID Provider: %w", err)
 		}
 	}
 	s.oidc = newOIDCClient(cfg.OIDC, cfg.BaseURL.String()+"/auth/callback", deps.Logger)
+	if deps.OIDCNow != nil {
+		s.oidc.now = deps.OIDCNow
+	}
 	s.sessions = newSessionManager(cfg, &models.SessionStore{DB: deps.DB, IdleTimeout: cfg.SessionIdle})
 	groupRoles := cfg.OIDC.GroupRoles
 	s.handlers = &handlers.Handlers{
@@ -183,10 +191,6 @@ func (s *Server) SignInReady() bool { _, err := s.oidc.get(); return err == nil 
 
 // DevIDP returns the mounted development OpenID Provider, or nil.
 func (s *Server) DevIDP() *devidp.Provider { return s.devIDP }
-
-// OIDCNow replaces the relying party's clock (tests of token expiry); call it
-// before the provider is discovered.
-func (s *Server) OIDCNow(now func() time.Time) { s.oidc.now = now }
 
 func randomSecret() string {
 	b := make([]byte, 32)

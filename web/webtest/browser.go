@@ -267,7 +267,14 @@ func (b *Browser) Title() string {
 // selector, waiting up to the action timeout for it to appear.
 func (b *Browser) Text(sel string) string {
 	b.t.Helper()
-	return strings.TrimSpace(value(b, fmt.Sprintf("reading the text of %q", sel), chromedp.Text(chromedp.CSS(sel))))
+	v, err := run(b, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		if !b.Exists(sel) {
+			err = fmt.Errorf("no element matches: %w", err)
+		}
+		b.t.Fatalf("reading the text of %q (%s, on %s): %v", sel, b.where(), b.currentURL(), err)
+	}
+	return strings.TrimSpace(v)
 }
 
 // HTML returns the outer HTML of the document.
@@ -383,20 +390,73 @@ func WaitNavigation(actions ...chromedp.Action[chromedp.Void]) chromedp.Action[c
 	})
 }
 
-// ClickAndWait clicks the first visible element matching the CSS selector
-// and waits for the navigation the click starts (see WaitNavigation).
-func ClickAndWait(sel string) chromedp.Action[chromedp.Void] {
-	return WaitNavigation(chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+// Click clicks the first element matching the CSS selector as a user does:
+// it waits until the element is visible, scrolls it to the middle of the
+// viewport, checks that nothing covers it there, and presses the mouse at
+// the centre of its first box.
+//
+// Prefer it to chromedp.Click, which clicks the centre of the element's
+// first content quad: for a link that starts with a visually hidden span
+// (as the footnote markers do), that is the span's clipped 1px box, and the
+// click lands on the paragraph behind it.
+func Click(sel string) chromedp.Action[chromedp.Void] {
+	return clickElement(`document.querySelector(`+jsString(sel)+`)`, sel)
 }
 
-// ClickLink clicks the visible link whose text is text inside the first
+// ClickAndWait clicks the first element matching the CSS selector (see
+// Click) and waits for the navigation the click starts (see WaitNavigation).
+func ClickAndWait(sel string) chromedp.Action[chromedp.Void] {
+	return WaitNavigation(Click(sel))
+}
+
+// ClickLink clicks the link whose visible text is text inside the first
 // element matching the CSS selector scope, as a user picks a link by its
 // words, and waits for the navigation it starts.
 func ClickLink(scope, text string) chromedp.Action[chromedp.Void] {
-	path := chromedp.JSPath(`[...(document.querySelector(` + jsString(scope) + `)?.querySelectorAll("a") ?? [])]` +
-		`.find(a => a.innerText.trim() === ` + jsString(text) + `) ?? null`)
-	return WaitNavigation(chromedp.Click(path, chromedp.NodeVisible))
+	expr := `[...(document.querySelector(` + jsString(scope) + `)?.querySelectorAll("a") ?? [])]` +
+		`.find(a => a.innerText.trim() === ` + jsString(text) + `) ?? null`
+	return WaitNavigation(clickElement(expr, fmt.Sprintf("the link %q in %q", text, scope)))
 }
+
+// clickElement clicks the element that the JavaScript expression gives;
+// what names it in errors.
+func clickElement(expr, what string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.WaitVisible(chromedp.JSPath(expr))(ctx, t); err != nil {
+			return fmt.Errorf("waiting for %s to be visible: %w", what, err)
+		}
+		var p struct {
+			X, Y    float64
+			Covered string
+		}
+		raw, err := chromedp.Evaluate[[]byte](clickPointJS+"("+expr+")")(ctx, t)
+		if err == nil {
+			err = json.Unmarshal(raw, &p)
+		}
+		if err != nil {
+			return fmt.Errorf("locating %s: %w", what, err)
+		}
+		if p.Covered != "" {
+			return fmt.Errorf("cannot click %s: at its centre (%.0f, %.0f) the page shows %s", what, p.X, p.Y, p.Covered)
+		}
+		if _, err := chromedp.MouseClickXY(p.X, p.Y)(ctx, t); err != nil {
+			return fmt.Errorf("clicking %s: %w", what, err)
+		}
+		return nil
+	})
+}
+
+// clickPointJS scrolls an element to the middle of the viewport and gives
+// the centre of its first box, with what covers that point if it is not
+// the element.
+const clickPointJS = `(el => {
+	el.scrollIntoView({block: "center", inline: "center", behavior: "instant"});
+	const r = el.getClientRects()[0] || el.getBoundingClientRect();
+	const x = r.left + r.width / 2, y = r.top + r.height / 2;
+	const hit = document.elementFromPoint(x, y);
+	const ok = hit !== null && (hit === el || el.contains(hit));
+	return {X: x, Y: y, Covered: ok ? "" : (hit === null ? "nothing (outside the viewport)" : hit.outerHTML.slice(0, 160))};
+})`
 
 // SelectOption chooses, in the select element matching the CSS selector, the
 // option whose text is label, and fires the input and change events as a

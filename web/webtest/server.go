@@ -37,6 +37,15 @@ type Server struct {
 // Option adjusts the configuration before the server is built.
 type Option func(*web.Config)
 
+// DepsOption adjusts the server's dependencies (test hooks).
+type DepsOption func(*web.Deps)
+
+// Setup gathers options of both kinds for NewServerWith.
+type Setup struct {
+	Config []Option
+	Deps   []DepsOption
+}
+
 // NewServer starts CTAP on a fresh database; it stops when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -47,6 +56,14 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // NewServerOn starts CTAP over an existing database.
 func NewServerOn(t testing.TB, db *gorm.DB, opts ...Option) *Server {
 	t.Helper()
+	return NewServerWith(t, db, Setup{Config: opts})
+}
+
+// NewServerWith starts CTAP over db with configuration and dependency
+// options.
+func NewServerWith(t testing.TB, db *gorm.DB, setup Setup) *Server {
+	t.Helper()
+	opts := setup.Config
 	s := &Server{DB: db, statements: map[string]int{}}
 	// The listener comes first: the base URL (and the development OpenID
 	// Provider's issuer) must name its port.
@@ -77,14 +94,18 @@ func NewServerOn(t testing.TB, db *gorm.DB, opts ...Option) *Server {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := web.New(cfg, web.Deps{
+	deps := web.Deps{
 		DB: db, Logger: logger, Catalogue: cat, DevAccounts: s.devAccounts(),
 		StatementObserver: func(_ *http.Request, id string, n int) {
 			s.mu.Lock()
 			s.statements[id] = n
 			s.mu.Unlock()
 		},
-	})
+	}
+	for _, o := range setup.Deps {
+		o(&deps)
+	}
+	srv, err := web.New(cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
