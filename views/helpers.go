@@ -7,9 +7,9 @@ package views
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
-	"net/url"
 	"time"
 
 	"ctap/assets"

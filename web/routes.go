@@ -13,8 +13,12 @@ import (
 // the permission the policy checks before its handler runs.
 func (s *Server) routes() {
 	h := s.handlers
-	get := func(path string, perm policy.Permission, fn echo.HandlerFunc) { s.handle(http.MethodGet, path, perm, fn) }
-	post := func(path string, perm policy.Permission, fn echo.HandlerFunc) { s.handle(http.MethodPost, path, perm, fn) }
+	get := func(path string, perm policy.Permission, fn echo.HandlerFunc) {
+		s.handle(http.MethodGet, path, perm, fn)
+	}
+	post := func(path string, perm policy.Permission, fn echo.HandlerFunc) {
+		s.handle(http.MethodPost, path, perm, fn)
+	}
 
 	// Operations.
 	get("/healthz", policy.Open, h.Healthz)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"ctap/models"
 	"ctap/models/dbtest"
 )
 
@@ -122,5 +123,39 @@ func TestImportResolutionRefusesAMalformedFileNamingTheLineAndImportsNothing(t *
 	err = run(context.Background(), []string{"import-resolution", good}, env, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "already imported") {
 		t.Errorf("second import: %v", err)
+	}
+}
+
+func TestGrantAdminRecoversAnAdministrator(t *testing.T) {
+	url := dbtest.URL(t)
+	env := envOf(map[string]string{"DATABASE_URL": url})
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"users", "grant-admin", "Someone@Example.org"}, env, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "invitation") {
+		t.Errorf("with no account yet: %q", out.String())
+	}
+	db, err := models.Open(context.Background(), url, models.PoolConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s, _ := db.DB(); s.Close() }()
+	if err := db.Exec(`INSERT INTO users (issuer, subject, email, status) VALUES ('https://idp.example', 'x', 'other@example.org', 'pending')`).Error; err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"users", "grant-admin", "other@example.org"}, env, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	var u models.User
+	db.Where("email = ?", "other@example.org").Take(&u)
+	if !u.HasRole(models.RoleAdmin) {
+		t.Fatalf("after grant-admin: %s %s", u.Status, u.RoleName())
+	}
+	var audited int64
+	db.Model(&models.AuditEvent{}).Where("action = 'user.granted_admin' AND actor_email = 'ctap users grant-admin'").Count(&audited)
+	if audited != 1 {
+		t.Errorf("%d audit events for grant-admin", audited)
 	}
 }

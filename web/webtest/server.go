@@ -5,9 +5,9 @@ package webtest
 
 import (
 	"context"
-	"time"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -44,6 +45,10 @@ type DepsOption func(*web.Deps)
 type Setup struct {
 	Config []Option
 	Deps   []DepsOption
+	// Listener, when set, is where the server listens (a test that must
+	// know the address before the server exists, to register it at a
+	// provider, makes it first).
+	Listener net.Listener
 }
 
 // NewServer starts CTAP on a fresh database; it stops when the test ends.
@@ -68,6 +73,10 @@ func NewServerWith(t testing.TB, db *gorm.DB, setup Setup) *Server {
 	// The listener comes first: the base URL (and the development OpenID
 	// Provider's issuer) must name its port.
 	ts := httptest.NewUnstartedServer(nil)
+	if setup.Listener != nil {
+		_ = ts.Listener.Close()
+		ts.Listener = setup.Listener
+	}
 	s.URL = "http://" + ts.Listener.Addr().String()
 	cfg, err := web.LoadConfig(func(k string) string {
 		switch k {
@@ -235,4 +244,18 @@ func (c *Client) Follow(t testing.TB, resp *Response) *Response {
 		t.Fatalf("no redirect to follow (status %d)", resp.StatusCode)
 	}
 	return c.Get(t, loc.String())
+}
+
+// SignInReadyWithin waits up to seconds for discovery of the OpenID
+// Provider, failing the test when it does not happen.
+func (s *Server) SignInReadyWithin(t testing.TB, seconds int) bool {
+	t.Helper()
+	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+	for !s.Web.SignInReady() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the OpenID Provider was not discovered within %d s", seconds)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
 }

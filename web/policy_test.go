@@ -1,0 +1,190 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ctap/models"
+	"ctap/web/webtest"
+)
+
+// The roles the matrix walks; focal points and donors are seen on their
+// own State or organization and on another's.
+var matrixRoles = []string{"anonymous", "pending", "viewer", "focal_point", "donor", "secretariat", "admin"}
+
+// Expected answers, route by route: which roles may use it. A route the
+// server registers that is missing here fails the test, so no route is ever
+// added without deciding who may use it.
+var routeMatrix = map[string][]string{
+	"GET /healthz":                       all(),
+	"GET /readyz":                        all(),
+	"GET /metrics":                       all(),
+	"GET /assets/*":                      all(),
+	"GET /lang/:tag":                     all(),
+	"GET /auth/login":                    all(),
+	"GET /auth/callback":                 all(),
+	"POST /auth/logout":                  all(),
+	"GET /dev-idp/*":                     all(),
+	"POST /dev-idp/*":                    all(),
+	"GET /pending":                       {"pending"},
+	"GET /":                              public(),
+	"GET /paragraphs":                    public(),
+	"GET /paragraphs/:n":                 public(),
+	"GET /states":                        public(),
+	"GET /states/:iso3":                  public(),
+	"GET /instruments":                   public(),
+	"GET /donors":                        public(),
+	"GET /donors/:slug":                  public(),
+	"GET /account":                       signedIn(),
+	"POST /account/sessions/end-others":  signedIn(),
+	"GET /admin/users":                   {"admin"},
+	"GET /admin/users/:id":               {"admin"},
+	"POST /admin/users/:id":              {"admin"},
+	"GET /admin/invitations":             {"admin"},
+	"GET /admin/invitations/new":         {"admin"},
+	"POST /admin/invitations":            {"admin"},
+	"POST /admin/invitations/:id/revoke": {"admin"},
+	"GET /admin/audit":                   {"admin"},
+}
+
+func all() []string { return matrixRoles }
+func public() []string {
+	return []string{"anonymous", "viewer", "focal_point", "donor", "secretariat", "admin"}
+}
+func signedIn() []string { return []string{"viewer", "focal_point", "donor", "secretariat", "admin"} }
+
+func allowed(roles []string, role string) bool {
+	for _, r := range roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// concrete turns a route pattern into a URL to request.
+func concrete(path string, userID int64, invitationID int64) string {
+	r := strings.NewReplacer(
+		":tag", "fr", ":n", "1", ":iso3", "KEN", ":slug", "norway",
+		":id/revoke", fmt.Sprintf("%d/revoke", invitationID), ":id", fmt.Sprint(userID),
+	)
+	p := r.Replace(path)
+	switch p {
+	case "/assets/*":
+		return "/assets/css/app.css" // the answer is 404 for an unhashed name, never a refusal
+	case "/dev-idp/*":
+		return "/dev-idp/.well-known/openid-configuration"
+	}
+	return p
+}
+
+func TestEveryRouteAnswersEveryRoleAsThePolicySays(t *testing.T) {
+	srv := webtest.NewServer(t)
+
+	// Every registered route has an expectation, and every expectation a route.
+	seen := map[string]bool{}
+	for _, r := range srv.Web.Routes() {
+		key := r.Method + " " + r.Path
+		seen[key] = true
+		if _, ok := routeMatrix[key]; !ok {
+			t.Errorf("route %s has no entry in the authorization matrix: decide who may use it", key)
+		}
+	}
+	for key := range routeMatrix {
+		if !seen[key] {
+			t.Errorf("the matrix names %s, which the server does not register", key)
+		}
+	}
+	for _, r := range srv.Web.Echo.Routes() {
+		key := r.Method + " " + r.Path
+		if !seen[key] && !strings.HasSuffix(r.Name, "NotFoundHandler") {
+			t.Errorf("route %s was registered without a policy rule", key)
+		}
+	}
+
+	clients := map[string]*webtest.Client{"anonymous": srv.Client()}
+	signIn := func(role, email string, r models.Role, scope string) {
+		if r != "" {
+			srv.Invite(t, email, r, scope)
+		}
+		c := srv.Client()
+		c.SignIn(t, email)
+		clients[role] = c
+	}
+	signIn("pending", "newcomer@example.org", "", "")
+	signIn("viewer", "viewer@example.org", models.RoleViewer, "")
+	signIn("focal_point", "focal.ken@example.org", models.RoleFocalPoint, "KEN")
+	signIn("donor", "donor.nor@example.org", models.RoleDonor, "norway")
+	signIn("secretariat", "secretariat@example.org", models.RoleSecretariat, "")
+	signIn("admin", "admin@example.org", models.RoleAdmin, "")
+
+	var target models.User
+	srv.DB.Where("email = ?", "viewer@example.org").Take(&target)
+	srv.Invite(t, "someone@example.org", models.RoleViewer, "")
+	var inv models.Invitation
+	srv.DB.Where("email = ?", "someone@example.org").Take(&inv)
+
+	for _, r := range srv.Web.Routes() {
+		key := r.Method + " " + r.Path
+		if key == "POST /auth/logout" {
+			continue // it ends the session the rest of the walk needs; tested on its own
+		}
+		for _, role := range matrixRoles {
+			c := clients[role]
+			path := concrete(r.Path, target.ID, inv.ID)
+			var resp *webtest.Response
+			if r.Method == http.MethodPost {
+				resp = c.PostForm(t, path, url.Values{"_csrf": {csrfCookie(t, srv, c)}})
+			} else {
+				resp = c.Get(t, path)
+			}
+			loc := resp.Header.Get("Location")
+			refused := resp.StatusCode == http.StatusForbidden ||
+				(resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/auth/login")) ||
+				// Signing in again sends a pending account to its page: that
+				// is where it lands, not a refusal.
+				(resp.StatusCode == http.StatusSeeOther && loc == "/pending" && key != "GET /auth/login")
+			if want := allowed(routeMatrix[key], role); want == refused {
+				t.Errorf("%s as %s: status %d (Location %q), want allowed=%v", key, role, resp.StatusCode, resp.Header.Get("Location"), want)
+			}
+		}
+	}
+
+	// Objects: focal points work on their own State only, donors for their
+	// own organization only; the Secretariat and admins on all.
+	for _, tc := range []struct {
+		role, path string
+		workspace  bool
+	}{
+		{"focal_point", "/states/KEN", true},
+		{"focal_point", "/states/FRA", false},
+		{"donor", "/donors/norway", true},
+		{"donor", "/donors/european-union", false},
+		{"secretariat", "/states/FRA", true},
+		{"admin", "/donors/european-union", true},
+		{"viewer", "/states/KEN", false},
+		{"anonymous", "/donors/norway", false},
+	} {
+		body := clients[tc.role].Get(t, tc.path).Body
+		if got := strings.Contains(body, `class="workspace"`); got != tc.workspace {
+			t.Errorf("%s on %s: workspace shown %v, want %v", tc.role, tc.path, got, tc.workspace)
+		}
+	}
+}
+
+// csrfCookie reads the client's CSRF token from its cookie, as the hidden
+// field of any page of the portal would carry it.
+func csrfCookie(t *testing.T, srv *webtest.Server, c *webtest.Client) string {
+	t.Helper()
+	u, _ := url.Parse(srv.URL)
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "ctap_csrf" {
+			return ck.Value
+		}
+	}
+	t.Fatal("no CSRF cookie")
+	return ""
+}
