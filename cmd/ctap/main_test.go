@@ -41,6 +41,11 @@ func TestAMissingOrMalformedVariableStopsWithASentenceNamingIt(t *testing.T) {
 		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "ctap.example.org"}, "CTAP_BASE_URL is malformed"},
 		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "CTAP_DB_MAX_OPEN_CONNS": "lots"}, "CTAP_DB_MAX_OPEN_CONNS is malformed"},
 		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "CTAP_AUTO_MIGRATE": "perhaps"}, "CTAP_AUTO_MIGRATE is malformed"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org"}, "OIDC_ISSUER is not set"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "OIDC_ISSUER": "https://idp.example"}, "OIDC_CLIENT_ID is not set"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "OIDC_ISSUER": "https://idp.example", "OIDC_CLIENT_ID": "c"}, "OIDC_CLIENT_SECRET is not set"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "OIDC_ISSUER": "https://idp.example", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s", "OIDC_GROUP_ROLES": "admins"}, "OIDC_GROUP_ROLES is malformed"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "OIDC_ISSUER": "https://idp.example", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s", "CTAP_SESSION_IDLE_TIMEOUT": "soon"}, "CTAP_SESSION_IDLE_TIMEOUT is malformed"},
 		{[]string{"frobnicate"}, map[string]string{}, `unknown command "frobnicate"`},
 	} {
 		var out bytes.Buffer
@@ -56,6 +61,7 @@ func TestServeRefusesASchemaThatIsBehind(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"serve"}, envOf(map[string]string{
 		"DATABASE_URL": url, "CTAP_BASE_URL": "http://127.0.0.1:1", "CTAP_ADDR": "127.0.0.1:0",
+		"OIDC_ISSUER": "https://login.example.org", "OIDC_CLIENT_ID": "ctap", "OIDC_CLIENT_SECRET": "s",
 	}), &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "run `ctap migrate`") {
 		t.Fatalf("serve on an empty database: %v", err)
