@@ -180,6 +180,12 @@ func readClaims(out *handlers.ProviderClaims, m map[string]any, groupsClaim stri
 			out.EmailVerified = v
 		case string:
 			out.EmailVerified = v == "true"
+		case nil:
+			// Microsoft Entra ID's optional claim: the email's domain is
+			// verified by the tenant.
+			if edov, ok := m["xms_edov"].(bool); ok {
+				out.EmailVerified = edov
+			}
 		}
 	}
 	if s, ok := m["name"].(string); ok && s != "" {
