@@ -67,7 +67,6 @@ type sessionRow struct {
 
 // FindCtx returns the session's data; the user goes into the slot.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	CountStatement(ctx)
 	var row sessionRow
 	err := s.DB.WithContext(ctx).Raw(`
 		WITH s AS (
@@ -120,7 +119,6 @@ const SessionUserKey = "user_id"
 // CommitCtx saves the session; the user ID is read from the session's own
 // values so the row says whose it is.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	CountStatement(ctx)
 	var userID *int64
 	if _, values, err := (scs.GobCodec{}).Decode(b); err == nil {
 		if id, ok := values[SessionUserKey].(int64); ok && id > 0 {
@@ -148,7 +146,6 @@ func truncate(s string, n int) string {
 
 // DeleteCtx removes a session.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	CountStatement(ctx)
 	if err := s.DB.WithContext(ctx).Exec("DELETE FROM sessions WHERE token = ?", token).Error; err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}

@@ -30,8 +30,8 @@ func StatementCounterFrom(ctx context.Context) *StatementCounter {
 	return c
 }
 
-// CountStatement adds one statement to ctx's counter, for work done outside
-// GORM (the session store).
+// CountStatement adds one statement to ctx's counter (GORM's callbacks
+// call it for every statement).
 func CountStatement(ctx context.Context) {
 	if c := StatementCounterFrom(ctx); c != nil {
 		c.n.Add(1)

@@ -32,6 +32,7 @@ Usage:
   ctap migrate                 apply pending schema migrations
   ctap migrate status          list migrations and whether each is applied
   ctap seed --demo             load clearly labelled synthetic demo data
+  ctap seed --scale N          load production-scale synthetic data (N units)
   ctap import-resolution FILE  import a later resolution from its official text
   ctap serve                   run the production server
   ctap dev                     migrate, seed the demo and serve with the
@@ -174,11 +175,12 @@ func cmdSeed(ctx context.Context, args []string, env web.Getenv, out io.Writer) 
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(out)
 	demo := fs.Bool("demo", false, "load the synthetic demo data")
+	scale := fs.Int("scale", 0, "load production-scale synthetic data, N units")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*demo {
-		return errors.New("seed needs --demo")
+	if !*demo && *scale == 0 {
+		return errors.New("seed needs --demo or --scale N")
 	}
 	_, db, err := openDB(ctx, env, web.ModeCLI)
 	if err != nil {
@@ -189,11 +191,20 @@ func cmdSeed(ctx context.Context, args []string, env web.Getenv, out io.Writer) 
 	if err := requireCurrentSchema(ctx, db); err != nil {
 		return err
 	}
-	summary, err := models.SeedDemo(ctx, db)
-	if err != nil {
-		return err
+	if *demo {
+		summary, err := models.SeedDemo(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, summary)
 	}
-	fmt.Fprintln(out, summary)
+	if *scale != 0 {
+		summary, err := models.SeedScale(ctx, db, *scale)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, summary)
+	}
 	return nil
 }
 

@@ -106,3 +106,5 @@ func CSRFToken(t testing.TB, page *Response) string {
 	rest := page.Body[i+len(marker):]
 	return rest[:strings.IndexByte(rest, '"')]
 }
+
+func demoAccounts() []models.DemoAccount { return models.DemoAccounts() }
