@@ -50,3 +50,11 @@ clean: ## remove build output and the private database cluster
 	  if [ "$$(id -u)" = 0 ]; then runuser -u postgres -- $$bin/pg_ctl -D .data/pg stop; else $$bin/pg_ctl -D .data/pg stop; fi; \
 	fi
 	rm -rf .data
+
+bench: ## load production-scale data, serve it, and measure the main pages (bench/out/results.json)
+	@scripts/check-go.sh
+	scripts/bench.sh
+
+screenshots: ## PNG of every reachable page, for every role, phone and desktop, into screenshots/
+	@scripts/check-go.sh
+	scripts/screenshots.sh

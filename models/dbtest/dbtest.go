@@ -126,7 +126,7 @@ func URL(t testing.TB) string {
 // New returns a GORM handle on a fresh, migrated database.
 func New(t testing.TB) *gorm.DB {
 	t.Helper()
-	db, err := models.Open(context.Background(), URL(t), models.PoolConfig{MaxOpenConns: 10})
+	db, err := models.Open(context.Background(), URL(t), models.PoolConfig{MaxOpenConns: 10, MaxIdleConns: 10})
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}

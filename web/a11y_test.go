@@ -1,0 +1,308 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"ctap/models"
+	"ctap/web/webtest"
+)
+
+// The accessibility gate: axe-core (vendored in testdata/axe) checks every
+// page each role reaches, in a real Chromium signed in through the real
+// sign-in, plus the pages no link leads to: the development provider's
+// sign-in form (and its error), a 404, a 403, a rejected form (422) and a
+// page in French. A violation whose impact is serious or critical fails the
+// test; the lesser ones are logged.
+
+// a11yBrowsers bounds the Chromiums that run at once (the machine has two
+// cores; each Chromium renders and runs axe on one).
+const a11yBrowsers = 2
+
+// a11yRole is a point of view: the anonymous visitor or a demo account.
+type a11yRole struct {
+	Name  string // "anonymous", or the account's email before the @
+	Email string // "" for the anonymous visitor
+}
+
+// a11yRoles lists the anonymous visitor and every demo account, in the
+// order of models.DemoAccounts.
+func a11yRoles() []a11yRole {
+	roles := []a11yRole{{Name: "anonymous"}}
+	for _, a := range models.DemoAccounts() {
+		roles = append(roles, a11yRole{Name: strings.SplitN(a.Email, "@", 2)[0], Email: a.Email})
+	}
+	return roles
+}
+
+// roleClient is the signed-in HTTP client of a role (RoleClients keys the
+// anonymous one "anonymous" and the others by email).
+func roleClient(clients map[string]*webtest.Client, r a11yRole) *webtest.Client {
+	if r.Email == "" {
+		return clients["anonymous"]
+	}
+	return clients[r.Email]
+}
+
+// signInBrowser signs the browser in as email through the real sign-in: the
+// portal's /auth/login, the development provider's form, the callback. It
+// returns the path of the page the portal lands on.
+func signInBrowser(t *testing.T, b *webtest.Browser, srv *webtest.Server, email string) string {
+	t.Helper()
+	b.Step("open the sign-in", chromedp.Navigate(srv.URL+"/auth/login"))
+	b.Step("fill in the development provider's form as "+email,
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), webtest.Password))
+	b.Step("sign in", webtest.ClickAndWait(`form button[type=submit]`))
+	loc := b.Location()
+	u, err := url.Parse(loc)
+	if err != nil || !strings.HasPrefix(loc, srv.URL+"/") || strings.HasPrefix(u.Path, "/dev-idp") || strings.HasPrefix(u.Path, "/auth/") {
+		t.Fatalf("signing in as %s ended on %s, not on a page of the portal", email, loc)
+	}
+	return u.RequestURI()
+}
+
+// a11yFinding is one element that breaks a rule, on the pages where it does.
+type a11yFinding struct {
+	Violation webtest.AxeViolation // with the one node
+	Pages     []string             // "role /path"
+}
+
+// a11yFindings gathers the violations of every role, one entry per rule and
+// element, so that a fault of the layout is reported once, not once a page.
+type a11yFindings struct {
+	mu    sync.Mutex
+	byKey map[string]*a11yFinding
+	order []string
+}
+
+func (f *a11yFindings) add(where string, vs []webtest.AxeViolation) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.byKey == nil {
+		f.byKey = map[string]*a11yFinding{}
+	}
+	for _, v := range vs {
+		for _, n := range v.Nodes {
+			key := v.Rule + "\x00" + n.Target + "\x00" + n.HTML
+			e := f.byKey[key]
+			if e == nil {
+				one := v
+				one.Nodes = []webtest.AxeNode{n}
+				e = &a11yFinding{Violation: one}
+				f.byKey[key] = e
+				f.order = append(f.order, key)
+			}
+			e.Pages = append(e.Pages, where)
+		}
+	}
+}
+
+// report formats the findings, serious ones first, each once with the
+// pages it was seen on.
+func (f *a11yFindings) report() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	keys := append([]string(nil), f.order...)
+	sort.SliceStable(keys, func(i, j int) bool {
+		return impactOrder(f.byKey[keys[i]].Violation.Impact) > impactOrder(f.byKey[keys[j]].Violation.Impact)
+	})
+	var sb strings.Builder
+	for _, k := range keys {
+		e := f.byKey[k]
+		where := e.Pages[0]
+		if len(e.Pages) > 1 {
+			more := e.Pages[1:]
+			if len(more) > 6 {
+				more = append(more[:6:6], fmt.Sprintf("… (%d pages in all)", len(e.Pages)))
+			}
+			where += " [also " + strings.Join(more, ", ") + "]"
+		}
+		sb.WriteString(webtest.FormatViolations(where, []webtest.AxeViolation{e.Violation}))
+	}
+	return sb.String()
+}
+
+func (f *a11yFindings) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.order)
+}
+
+// axeSeesFaults breaks the page now shown (an image without alt text, text
+// at 1.6:1 contrast) and checks that axe reports both as serious or worse:
+// a gate that passes because axe did not run would pass forever.
+func axeSeesFaults(t *testing.T, b *webtest.Browser) {
+	t.Helper()
+	const breakPage = `(() => {
+		const main = document.querySelector("main") || document.body;
+		const img = document.createElement("img");
+		img.src = "/assets/img/logo.svg";
+		img.id = "axe-self-check-img";
+		const p = document.createElement("p");
+		p.id = "axe-self-check-text";
+		p.textContent = "Faint text added by the accessibility test";
+		p.style.color = "#cccccc";
+		p.style.background = "#ffffff";
+		main.append(img, p);
+	})()`
+	if err := b.Run(chromedp.Evaluate[chromedp.Void](breakPage)); err != nil {
+		t.Fatalf("breaking the page for axe's self-check: %v", err)
+	}
+	found := map[string]bool{}
+	for _, v := range webtest.SeriousOrWorse(b.Axe(t, "(self-check)")) {
+		for _, n := range v.Nodes {
+			if strings.Contains(n.Target, "axe-self-check") {
+				found[v.Rule] = true
+			}
+		}
+	}
+	for _, rule := range []string{"image-alt", "color-contrast"} {
+		if !found[rule] {
+			t.Errorf("axe's self-check: the deliberately broken page was not reported for %s (found %v); is axe running?", rule, found)
+		}
+	}
+}
+
+func impactOrder(impact string) int {
+	return map[string]int{"critical": 4, "serious": 3, "moderate": 2, "minor": 1}[impact]
+}
+
+// minorOnly keeps the violations below serious.
+func minorOnly(vs []webtest.AxeViolation) []webtest.AxeViolation {
+	var out []webtest.AxeViolation
+	for _, v := range vs {
+		if impactOrder(v.Impact) < impactOrder("serious") {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func TestAccessibilityOfEveryReachablePage(t *testing.T) {
+	start := time.Now()
+	srv := webtest.NewServer(t)
+	clients := srv.RoleClients(t) // invites each demo account to its role and signs it in over HTTP
+
+	var failing, lesser a11yFindings
+	var mu sync.Mutex
+	checked := 0
+	sem := make(chan struct{}, a11yBrowsers)
+
+	t.Run("roles", func(t *testing.T) {
+		for _, r := range a11yRoles() {
+			t.Run(r.Name, func(t *testing.T) {
+				t.Parallel()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				roleStart := time.Now()
+
+				pages := srv.Crawl(t, roleClient(clients, r), 1, 40)
+				b := webtest.NewBrowser(t)
+				check := func(page string) {
+					t.Helper()
+					vs := b.Axe(t, page)
+					where := r.Name + " " + page
+					failing.add(where, webtest.SeriousOrWorse(vs))
+					lesser.add(where, minorOnly(vs))
+					mu.Lock()
+					checked++
+					mu.Unlock()
+				}
+				visit := func(page string) {
+					t.Helper()
+					if err := b.Run(chromedp.Navigate(srv.URL + page)); err != nil {
+						t.Errorf("opening %s as %s: %v", page, r.Name, err)
+						return
+					}
+					check(page)
+				}
+
+				if r.Email == "" {
+					// The development provider's sign-in form, and the
+					// same form refusing a wrong password.
+					b.Step("open the sign-in", chromedp.Navigate(srv.URL+"/auth/login"))
+					check("(development sign-in form)")
+					b.Step("sign in with a wrong password",
+						chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "viewer@example.org"),
+						chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "wrong"),
+						webtest.ClickAndWait(`form button[type=submit]`))
+					if !b.Exists("#signin-error") {
+						t.Errorf("a wrong password did not bring back the sign-in form with its error")
+					}
+					check("(development sign-in form, wrong password)")
+				} else {
+					landing := signInBrowser(t, b, srv, r.Email)
+					if !slices.Contains(pages, landing) {
+						// A pending account's crawl from / finds nothing:
+						// its only page is where the sign-in lands.
+						pages = append(pages, landing)
+					}
+				}
+				if len(pages) == 0 {
+					t.Fatalf("the crawl as %s found no page", r.Name)
+				}
+				t.Logf("%s reaches %d page shapes: %s", r.Name, len(pages), strings.Join(pages, " "))
+				for _, p := range pages {
+					visit(p)
+				}
+				if r.Email == "" {
+					// The gate sees: a picture without a text alternative
+					// and faint text, added to the last page, are found.
+					axeSeesFaults(t, b)
+					// The layout changes on a phone: the anonymous pages
+					// again at 360 CSS pixels wide.
+					b.SetViewport(360, 800)
+					for _, p := range pages {
+						if err := b.Run(chromedp.Navigate(srv.URL + p)); err != nil {
+							t.Errorf("opening %s as %s on a phone: %v", p, r.Name, err)
+							continue
+						}
+						check(p + " (360 px wide)")
+					}
+					b.SetViewport(1280, 800)
+				}
+
+				// Pages no link leads to.
+				visit("/no-such-page") // 404
+				switch r.Name {
+				case "anonymous":
+					// The same pages in French.
+					b.Step("choose French", chromedp.Navigate(srv.URL+"/lang/fr?next=/"))
+					check("/ (fr)")
+					visit("/states")
+					visit("/no-such-page")
+					b.Step("back to English", chromedp.Navigate(srv.URL+"/lang/en?next=/"))
+				case "viewer":
+					visit("/admin/users") // 403
+				case "admin":
+					// A rejected form: the invitation form sent empty.
+					b.Step("open the invitation form", chromedp.Navigate(srv.URL+"/admin/invitations/new"))
+					b.Step("send it empty", webtest.ClickAndWait(`form.stacked-form button[type=submit]`))
+					if !b.Exists(".error-summary") {
+						t.Errorf("the empty invitation form did not come back with its error summary (on %s)", b.Location())
+					}
+					check("/admin/invitations (empty form, 422)")
+				}
+				t.Logf("%s: %d pages checked in %s", r.Name, len(pages), time.Since(roleStart).Round(time.Millisecond))
+			})
+		}
+	})
+
+	t.Logf("axe checked %d pages in %s", checked, time.Since(start).Round(time.Millisecond))
+	if lesser.count() > 0 {
+		t.Logf("moderate and minor findings (not failing):\n%s", lesser.report())
+	}
+	if failing.count() > 0 {
+		t.Errorf("axe-core found %d serious or critical accessibility violation(s); the first page named is where each was first seen:\n%s",
+			failing.count(), failing.report())
+	}
+}
