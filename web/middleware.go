@@ -37,7 +37,7 @@ func (s *Server) middleware(cat *i18n.Catalogue) {
 		MinLength: 1024,
 		Skipper:   func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/metrics") },
 	}))
-	e.Use(requestContext(cat))
+	e.Use(requestContext(cat, s.devIDP != nil))
 	e.Use(s.sessionMiddleware()...)
 	e.Use(s.csrfMiddleware()...)
 }
@@ -141,7 +141,7 @@ func (s *Server) extraFormOrigins() []string { return nil }
 
 // requestContext puts the language, the catalogue, the path and the request
 // ID into the request context, where handlers and views read them.
-func requestContext(cat *i18n.Catalogue) echo.MiddlewareFunc {
+func requestContext(cat *i18n.Catalogue, dev bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
@@ -154,6 +154,9 @@ func requestContext(cat *i18n.Catalogue) echo.MiddlewareFunc {
 			ctx = reqctx.WithCatalogue(ctx, cat)
 			ctx = reqctx.WithPath(ctx, r.URL.RequestURI())
 			ctx = reqctx.WithRequestID(ctx, c.Response().Header().Get(echo.HeaderXRequestID))
+			if dev {
+				ctx = reqctx.WithDevMode(ctx, true)
+			}
 			c.SetRequest(r.WithContext(ctx))
 			c.Response().Header().Set("Content-Language", l.Tag)
 			c.Response().Header().Add("Vary", "Accept-Language, Cookie")

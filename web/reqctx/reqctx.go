@@ -107,3 +107,17 @@ func User(ctx context.Context) *models.User {
 	u, _ := ctx.Value(userKey{}).(*models.User)
 	return u
 }
+
+type devKey struct{}
+
+// WithDevMode records that the development provider is mounted, so pages
+// say they run in development.
+func WithDevMode(ctx context.Context, on bool) context.Context {
+	return context.WithValue(ctx, devKey{}, on)
+}
+
+// DevMode tells whether the portal runs with the development provider.
+func DevMode(ctx context.Context) bool {
+	on, _ := ctx.Value(devKey{}).(bool)
+	return on
+}
