@@ -271,6 +271,9 @@ func SignIn(ctx context.Context, db *gorm.DB, id Identity, p SignInPolicy, ev Au
 			action = "auth.first_sign_in"
 		}
 		after := u.auditView()
+		if fmt.Sprint(before) == fmt.Sprint(after) {
+			before = nil // nothing changed but the sign-in itself
+		}
 		ev.Actor = &u
 		if err := recordAudit(tx, ev, action, "user", fmt.Sprint(u.ID), before, after); err != nil {
 			return err

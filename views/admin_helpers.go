@@ -57,7 +57,7 @@ func auditFields(raw []byte) string {
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
 		v := m[k]
-		if v == nil {
+		if v == nil || v == "" {
 			v = "—"
 		}
 		parts = append(parts, fmt.Sprintf("%s: %v", k, v))

@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,7 +139,7 @@ func TestScreenshots(t *testing.T) {
 					}
 				} else {
 					landing := signInBrowser(t, b, srv, r.Email)
-					if !containsString(pages, landing) {
+					if !slices.Contains(pages, landing) {
 						pages = append(pages, landing) // a pending account's only page
 					}
 				}
@@ -271,15 +273,6 @@ func pageSlug(page string) string {
 		return "home"
 	}
 	return sb.String()
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var screenshotIndex = template.Must(template.New("index").Parse(`<!doctype html>
