@@ -103,11 +103,7 @@ func (h *Handlers) userParam(c echo.Context) (models.User, error) {
 }
 
 func (h *Handlers) renderUserForm(c echo.Context, status int, u models.User, form views.UserForm, conflict *models.User) error {
-	states, err := models.ListMemberStateChoices(ctx(c), h.DB)
-	if err != nil {
-		return err
-	}
-	donors, err := models.ListDonorOrganizations(ctx(c), h.DB)
+	states, donors, err := h.scopeChoices(c)
 	if err != nil {
 		return err
 	}
@@ -135,25 +131,8 @@ func (h *Handlers) AdminChangeUser(c echo.Context) error {
 		form.Errors = append(form.Errors, views.FieldError{FieldID: "status", Message: l.T("admin.error_status")})
 	}
 	if form.Role != "" {
-		a := models.Assignment{Role: models.Role(form.Role)}
-		switch {
-		case !a.Role.Valid():
-			form.Errors = append(form.Errors, views.FieldError{FieldID: "role", Message: l.T("admin.error_role")})
-		case a.Role == models.RoleFocalPoint:
-			s, err := models.MemberStateByISO3(ctx(c), h.DB, form.State)
-			if err != nil {
-				form.Errors = append(form.Errors, views.FieldError{FieldID: "state", Message: l.T("admin.error_state_required")})
-			} else {
-				a.MemberStateID = &s.ID
-			}
-		case a.Role == models.RoleDonor:
-			d, err := models.DonorOrganizationBySlug(ctx(c), h.DB, form.Donor)
-			if err != nil {
-				form.Errors = append(form.Errors, views.FieldError{FieldID: "donor", Message: l.T("admin.error_donor_required")})
-			} else {
-				a.DonorOrganizationID = &d.ID
-			}
-		}
+		a, errs := h.assignment(c, form.Role, form.State, form.Donor)
+		form.Errors = append(form.Errors, errs...)
 		ch.Assignment = &a
 	} else if ch.Status == models.StatusActive {
 		form.Errors = append(form.Errors, views.FieldError{FieldID: "role", Message: l.T("admin.error_role_required")})
@@ -198,11 +177,7 @@ func (h *Handlers) AdminNewInvitation(c echo.Context) error {
 }
 
 func (h *Handlers) renderInvitationForm(c echo.Context, status int, form views.InvitationForm) error {
-	states, err := models.ListMemberStateChoices(ctx(c), h.DB)
-	if err != nil {
-		return err
-	}
-	donors, err := models.ListDonorOrganizations(ctx(c), h.DB)
+	states, donors, err := h.scopeChoices(c)
 	if err != nil {
 		return err
 	}
@@ -217,28 +192,14 @@ func (h *Handlers) AdminCreateInvitation(c echo.Context) error {
 		State: strings.ToUpper(strings.TrimSpace(c.FormValue("state"))), Donor: strings.TrimSpace(c.FormValue("donor")),
 	}
 	l := localizer(c)
-	n := models.NewInvitation{Email: form.Email, Assignment: models.Assignment{Role: models.Role(form.Role)}}
+	a, errs := h.assignment(c, form.Role, form.State, form.Donor)
+	n := models.NewInvitation{Email: form.Email, Assignment: a}
 	if form.Email == "" {
 		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_email_required")})
 	} else if !models.ValidEmail(strings.ToLower(form.Email)) {
 		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_email_invalid")})
 	}
-	switch {
-	case !n.Role.Valid():
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "role", Message: l.T("admin.error_role")})
-	case n.Role == models.RoleFocalPoint:
-		if s, err := models.MemberStateByISO3(ctx(c), h.DB, form.State); err != nil {
-			form.Errors = append(form.Errors, views.FieldError{FieldID: "state", Message: l.T("admin.error_state_required")})
-		} else {
-			n.MemberStateID = &s.ID
-		}
-	case n.Role == models.RoleDonor:
-		if d, err := models.DonorOrganizationBySlug(ctx(c), h.DB, form.Donor); err != nil {
-			form.Errors = append(form.Errors, views.FieldError{FieldID: "donor", Message: l.T("admin.error_donor_required")})
-		} else {
-			n.DonorOrganizationID = &d.ID
-		}
-	}
+	form.Errors = append(form.Errors, errs...)
 	if len(form.Errors) > 0 {
 		return h.renderInvitationForm(c, http.StatusUnprocessableEntity, form)
 	}
@@ -296,4 +257,43 @@ func (h *Handlers) AdminAudit(c echo.Context) error {
 		nav.NextHref = "/admin/audit?" + q.Encode()
 	}
 	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditData{Events: events, Action: f.Action, Nav: nav}))
+}
+
+// assignment reads a role and its scope from a form (an ISO3 code for a
+// focal point's State, a slug for a donor's organization), with a message
+// per field that is wrong.
+func (h *Handlers) assignment(c echo.Context, role, state, donor string) (models.Assignment, []views.FieldError) {
+	l := localizer(c)
+	a := models.Assignment{Role: models.Role(role)}
+	var errs []views.FieldError
+	switch {
+	case !a.Role.Valid():
+		errs = append(errs, views.FieldError{FieldID: "role", Message: l.T("admin.error_role")})
+	case a.Role == models.RoleFocalPoint:
+		if s, err := models.MemberStateByISO3(ctx(c), h.DB, state); err != nil {
+			errs = append(errs, views.FieldError{FieldID: "state", Message: l.T("admin.error_state_required")})
+		} else {
+			a.MemberStateID = &s.ID
+		}
+	case a.Role == models.RoleDonor:
+		if d, err := models.DonorOrganizationBySlug(ctx(c), h.DB, donor); err != nil {
+			errs = append(errs, views.FieldError{FieldID: "donor", Message: l.T("admin.error_donor_required")})
+		} else {
+			a.DonorOrganizationID = &d.ID
+		}
+	}
+	return a, errs
+}
+
+// scopeChoices are the States and organizations a role can be bound to.
+func (h *Handlers) scopeChoices(c echo.Context) ([]models.MemberState, []models.DonorOrganization, error) {
+	states, err := models.ListMemberStateChoices(ctx(c), h.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	donors, err := models.ListDonorOrganizations(ctx(c), h.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	return states, donors, nil
 }

@@ -252,28 +252,7 @@ func phoneOverflow(t *testing.T, b *webtest.Browser) string {
 
 // pageSlug makes a page's address a file name: "/" is home, /states/KEN
 // states-ken, /states?group=x states-group-x.
-func pageSlug(page string) string {
-	var sb strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(page) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if hyphen && sb.Len() > 0 {
-				sb.WriteByte('-')
-			}
-			sb.WriteRune(r)
-			hyphen = false
-		} else {
-			hyphen = true
-		}
-		if sb.Len() >= 80 {
-			break
-		}
-	}
-	if sb.Len() == 0 {
-		return "home"
-	}
-	return sb.String()
-}
+func pageSlug(page string) string { return webtest.Slug(page, 80, "home") }
 
 var screenshotIndex = template.Must(template.New("index").Parse(`<!doctype html>
 <html lang="en">

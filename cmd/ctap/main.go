@@ -182,15 +182,11 @@ func cmdSeed(ctx context.Context, args []string, env web.Getenv, out io.Writer) 
 	if !*demo && *scale == 0 {
 		return errors.New("seed needs --demo or --scale N")
 	}
-	_, db, err := openDB(ctx, env, web.ModeCLI)
+	db, closeDB, err := openCurrentDB(ctx, env)
 	if err != nil {
 		return err
 	}
-	sqlDB, _ := db.DB()
-	defer sqlDB.Close()
-	if err := requireCurrentSchema(ctx, db); err != nil {
-		return err
-	}
+	defer closeDB()
 	if *demo {
 		summary, err := models.SeedDemo(ctx, db)
 		if err != nil {
@@ -221,15 +217,11 @@ func cmdImportResolution(ctx context.Context, args []string, env web.Getenv, out
 	if err != nil {
 		return fmt.Errorf("import-resolution: %s: %w", args[0], err)
 	}
-	_, db, err := openDB(ctx, env, web.ModeCLI)
+	db, closeDB, err := openCurrentDB(ctx, env)
 	if err != nil {
 		return err
 	}
-	sqlDB, _ := db.DB()
-	defer sqlDB.Close()
-	if err := requireCurrentSchema(ctx, db); err != nil {
-		return err
-	}
+	defer closeDB()
 	res, err := models.ImportResolution(ctx, db, doc)
 	if err != nil {
 		return err
@@ -243,21 +235,32 @@ func cmdUsers(ctx context.Context, args []string, env web.Getenv, out io.Writer)
 	if len(args) != 2 || args[0] != "grant-admin" {
 		return errors.New("usage: ctap users grant-admin EMAIL")
 	}
-	_, db, err := openDB(ctx, env, web.ModeCLI)
+	db, closeDB, err := openCurrentDB(ctx, env)
 	if err != nil {
 		return err
 	}
-	sqlDB, _ := db.DB()
-	defer sqlDB.Close()
-	if err := requireCurrentSchema(ctx, db); err != nil {
-		return err
-	}
+	defer closeDB()
 	msg, err := models.GrantAdmin(ctx, db, args[1], models.AuditContext{ActorNote: "ctap users grant-admin"})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, msg)
 	return nil
+}
+
+// openCurrentDB connects for a command-line task that needs the schema
+// current; closeDB releases the connection.
+func openCurrentDB(ctx context.Context, env web.Getenv) (db *gorm.DB, closeDB func(), err error) {
+	_, db, err = openDB(ctx, env, web.ModeCLI)
+	if err != nil {
+		return nil, nil, err
+	}
+	sqlDB, _ := db.DB()
+	if err := requireCurrentSchema(ctx, db); err != nil {
+		sqlDB.Close()
+		return nil, nil, err
+	}
+	return db, func() { sqlDB.Close() }, nil
 }
 
 func requireCurrentSchema(ctx context.Context, db *gorm.DB) error {

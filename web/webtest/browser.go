@@ -521,7 +521,7 @@ func (b *Browser) writeScreenshotsIfFailed() {
 		if s.png == nil {
 			continue
 		}
-		name := fmt.Sprintf("%02d-%s.png", i+1, slug(s.step))
+		name := fmt.Sprintf("%02d-%s.png", i+1, Slug(s.step, 60, "step"))
 		if err := os.WriteFile(filepath.Join(dir, name), s.png, 0o644); err != nil {
 			b.t.Logf("screenshot %s not written: %v", name, err)
 		}
@@ -551,9 +551,9 @@ func screenshotDir(testName string) string {
 	return filepath.Join(append([]string{base}, parts...)...)
 }
 
-// slug makes a step's name into a file name: lower case letters and digits
-// joined by hyphens.
-func slug(s string) string {
+// Slug makes a name into a file name of at most max bytes: lower case
+// letters and digits joined by hyphens; fallback when nothing is left.
+func Slug(s string, max int, fallback string) string {
 	var sb strings.Builder
 	hyphen := false
 	for _, r := range strings.ToLower(s) {
@@ -566,12 +566,12 @@ func slug(s string) string {
 		} else {
 			hyphen = true
 		}
-		if sb.Len() >= 60 {
+		if sb.Len() >= max {
 			break
 		}
 	}
 	if sb.Len() == 0 {
-		return "step"
+		return fallback
 	}
 	return sb.String()
 }
