@@ -29,7 +29,7 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 		f.Role = ""
 	}
 	stateCode := strings.ToUpper(c.QueryParam("state"))
-	states, err := models.ListMemberStateChoices(ctx(c), h.DB)
+	states, err := h.Reference.MemberStates(ctx(c))
 	if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func (h *Handlers) assignment(c echo.Context, role, state, donor string) (models
 	case !a.Role.Valid():
 		errs = append(errs, views.FieldError{FieldID: "role", Message: l.T("admin.error_role")})
 	case a.Role == models.RoleFocalPoint:
-		if s, err := models.MemberStateByISO3(ctx(c), h.DB, state); err != nil {
+		if s, err := h.Reference.MemberStateByISO3(ctx(c), state); err != nil {
 			errs = append(errs, views.FieldError{FieldID: "state", Message: l.T("admin.error_state_required")})
 		} else {
 			a.MemberStateID = &s.ID
@@ -287,7 +287,7 @@ func (h *Handlers) assignment(c echo.Context, role, state, donor string) (models
 
 // scopeChoices are the States and organizations a role can be bound to.
 func (h *Handlers) scopeChoices(c echo.Context) ([]models.MemberState, []models.DonorOrganization, error) {
-	states, err := models.ListMemberStateChoices(ctx(c), h.DB)
+	states, err := h.Reference.MemberStates(ctx(c))
 	if err != nil {
 		return nil, nil, err
 	}

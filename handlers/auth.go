@@ -222,7 +222,7 @@ func (h *Handlers) mapGroups(c context.Context, groups []string) (models.Assignm
 		a := models.Assignment{Role: models.Role(role)}
 		switch a.Role {
 		case models.RoleFocalPoint:
-			s, err := models.MemberStateByISO3(c, h.DB, scope)
+			s, err := h.Reference.MemberStateByISO3(c, scope)
 			if err != nil {
 				h.Logger.Warn("OIDC_GROUP_ROLES names an unknown State", "group", g, "scope", scope)
 				continue

@@ -38,6 +38,8 @@ type Handlers struct {
 	// BaseURL is the portal's public address, e.g. https://ctap.example.org.
 	BaseURL     string
 	SessionIdle time.Duration
+	// Reference is the read-only cache of the States and instruments.
+	Reference *models.ReferenceCache
 }
 
 // audit describes who acts in this request, for the audit trail.

@@ -75,11 +75,15 @@ func (h *Handlers) States(c echo.Context) error {
 	if len(f.Query) > 100 {
 		f.Query = f.Query[:100]
 	}
-	states, total, err := models.ListMemberStatesWithTotal(ctx(c), h.DB, f)
+	all, err := h.Reference.MemberStates(ctx(c))
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.StatesPage(views.StatesData{States: states, Filter: f, Total: total}))
+	states, err := h.Reference.FilterMemberStates(ctx(c), f)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.StatesPage(views.StatesData{States: states, Filter: f, Total: len(all)}))
 }
 
 // State shows one Member State.
@@ -88,7 +92,7 @@ func (h *Handlers) State(c echo.Context) error {
 	if len(iso3) != 3 {
 		return echo.ErrNotFound
 	}
-	s, err := models.MemberStateByISO3(ctx(c), h.DB, iso3)
+	s, err := h.Reference.MemberStateByISO3(ctx(c), iso3)
 	if err != nil {
 		return err
 	}
@@ -104,7 +108,7 @@ func (h *Handlers) State(c echo.Context) error {
 
 // Instruments lists the universal legal instruments against terrorism.
 func (h *Handlers) Instruments(c echo.Context) error {
-	list, err := models.ListInstruments(ctx(c), h.DB)
+	list, err := h.Reference.Instruments(ctx(c))
 	if err != nil {
 		return err
 	}

@@ -144,7 +144,14 @@ func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter) ([]User, bool, er
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	q := db.WithContext(ctx).Model(&User{}).Joins("MemberState").Joins("DonorOrganization")
+	// Only the columns the list shows, with the scope's names joined in:
+	// a list page is read far more than it is changed, so it stays lean.
+	q := db.WithContext(ctx).Table("users").Select(`users.id, users.email, users.name, users.status, users.role,
+		users.member_state_id, users.donor_organization_id, users.last_sign_in_at,
+		ms.iso3 AS state_iso3, ms.name AS state_name, ms.name_fr AS state_name_fr,
+		d.slug AS donor_slug, d.name AS donor_name, d.name_fr AS donor_name_fr`).
+		Joins("LEFT JOIN member_states ms ON ms.id = users.member_state_id").
+		Joins("LEFT JOIN donor_organizations d ON d.id = users.donor_organization_id")
 	if f.Status != "" {
 		q = q.Where("users.status = ?", f.Status)
 	}
@@ -157,9 +164,29 @@ func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter) ([]User, bool, er
 	if f.AfterID > 0 {
 		q = q.Where("users.id < ?", f.AfterID)
 	}
-	var users []User
-	if err := q.Order("users.id DESC").Limit(f.Limit + 1).Find(&users).Error; err != nil {
+	var rows []struct {
+		ID                                 int64
+		Email, Name                        string
+		Status                             UserStatus
+		Role                               *Role
+		MemberStateID, DonorOrganizationID *int
+		LastSignInAt                       *time.Time
+		StateISO3, StateName, StateNameFr  *string
+		DonorSlug, DonorName, DonorNameFr  *string
+	}
+	if err := q.Order("users.id DESC").Limit(f.Limit + 1).Scan(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("list users: %w", err)
+	}
+	users := make([]User, len(rows))
+	for i, r := range rows {
+		users[i] = User{ID: r.ID, Email: r.Email, Name: r.Name, Status: r.Status, Role: r.Role,
+			MemberStateID: r.MemberStateID, DonorOrganizationID: r.DonorOrganizationID, LastSignInAt: r.LastSignInAt}
+		if r.MemberStateID != nil && r.StateISO3 != nil {
+			users[i].MemberState = &MemberState{ID: *r.MemberStateID, ISO3: *r.StateISO3, Name: deref(r.StateName), NameFr: deref(r.StateNameFr)}
+		}
+		if r.DonorOrganizationID != nil && r.DonorSlug != nil {
+			users[i].DonorOrganization = &DonorOrganization{ID: *r.DonorOrganizationID, Slug: *r.DonorSlug, Name: deref(r.DonorName), NameFr: deref(r.DonorNameFr)}
+		}
 	}
 	more := len(users) > f.Limit
 	if more {

@@ -62,7 +62,7 @@ func formatDate(ctx context.Context, d time.Time) string {
 	if d.IsZero() {
 		return ""
 	}
-	return tf(ctx, "date.long", "Day", d.Day(), "Month", t(ctx, "month."+strconv.Itoa(int(d.Month()))), "Year", d.Year())
+	return loc(ctx).Date(d.Day(), int(d.Month()), d.Year())
 }
 
 // isoDate is the machine-readable form for <time datetime>.

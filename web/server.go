@@ -122,6 +122,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		GroupRoles:           groupRoles,
 		BaseURL:              cfg.BaseURL.String(),
 		SessionIdle:          cfg.SessionIdle,
+		Reference:            &models.ReferenceCache{DB: deps.DB},
 	}
 	if cfg.TrustProxy {
 		s.Echo.IPExtractor = echo.ExtractIPFromXFFHeader()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -135,6 +136,10 @@ type Localizer struct {
 	// plain caches the messages that need no template data, which are most
 	// of them, so a page does not run a template per string.
 	plain map[string]string
+	// datePattern is "date.long" with markers for day, month and year, so
+	// a table of dates costs string joins rather than template runs.
+	datePattern string
+	months      [13]string
 }
 
 func newLocalizer(bundle *goi18n.Bundle, lang Language) *Localizer {
@@ -147,7 +152,38 @@ func newLocalizer(bundle *goi18n.Bundle, lang Language) *Localizer {
 			l.plain[id] = msg
 		}
 	}
+	l.datePattern = l.Data("date.long", map[string]any{"Day": "\x00D", "Month": "\x00M", "Year": "\x00Y"})
+	for m := 1; m <= 12; m++ {
+		l.months[m] = l.T(fmt.Sprintf("month.%d", m))
+	}
 	return l
+}
+
+// Date writes a date in the language's long form, e.g. "17 December 2015".
+func (l *Localizer) Date(day, month, year int) string {
+	if month < 1 || month > 12 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(l.datePattern) + 16)
+	rest := l.datePattern
+	for {
+		i := strings.IndexByte(rest, 0)
+		if i < 0 || i+1 >= len(rest) {
+			b.WriteString(rest)
+			return b.String()
+		}
+		b.WriteString(rest[:i])
+		switch rest[i+1] {
+		case 'D':
+			b.WriteString(strconv.Itoa(day))
+		case 'M':
+			b.WriteString(l.months[month])
+		case 'Y':
+			b.WriteString(strconv.Itoa(year))
+		}
+		rest = rest[i+2:]
+	}
 }
 
 // Dir is the text direction for the html dir attribute.

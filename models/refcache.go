@@ -1,0 +1,102 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// ReferenceCache holds the reference data that only a migration changes
+// (the 193 Member States and the 19 instruments), loaded once per process
+// and read-only afterwards: the pages that list or look them up then cost
+// no query. A new release restarts the process, and with it the cache; data
+// people edit is never cached.
+type ReferenceCache struct {
+	DB *gorm.DB
+
+	once        sync.Mutex
+	loaded      bool
+	states      []MemberState
+	byISO3      map[string]*MemberState
+	instruments []Instrument
+}
+
+func (r *ReferenceCache) load(ctx context.Context) error {
+	r.once.Lock()
+	defer r.once.Unlock()
+	if r.loaded {
+		return nil
+	}
+	var states []MemberState
+	if err := r.DB.WithContext(ctx).Order("name").Find(&states).Error; err != nil {
+		return fmt.Errorf("load member states: %w", err)
+	}
+	var instruments []Instrument
+	if err := r.DB.WithContext(ctx).Order("sort_order").Find(&instruments).Error; err != nil {
+		return fmt.Errorf("load instruments: %w", err)
+	}
+	r.states, r.instruments = states, instruments
+	r.byISO3 = make(map[string]*MemberState, len(states))
+	for i := range r.states {
+		r.byISO3[r.states[i].ISO3] = &r.states[i]
+	}
+	r.loaded = true
+	return nil
+}
+
+// MemberStates returns every State by English name. The slice is shared:
+// callers must not modify it.
+func (r *ReferenceCache) MemberStates(ctx context.Context) ([]MemberState, error) {
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	return r.states, nil
+}
+
+// MemberStateByISO3 finds a State by its alpha-3 code, in any case.
+func (r *ReferenceCache) MemberStateByISO3(ctx context.Context, iso3 string) (MemberState, error) {
+	if err := r.load(ctx); err != nil {
+		return MemberState{}, err
+	}
+	s, ok := r.byISO3[strings.ToUpper(iso3)]
+	if !ok {
+		return MemberState{}, fmt.Errorf("member state %q: %w", iso3, ErrNotFound)
+	}
+	return *s, nil
+}
+
+// FilterMemberStates returns the States matching f, by English name.
+func (r *ReferenceCache) FilterMemberStates(ctx context.Context, f StateFilter) ([]MemberState, error) {
+	all, err := r.MemberStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	if f.Group == "" && q == "" {
+		return all, nil
+	}
+	var out []MemberState
+	for _, s := range all {
+		if f.Group != "" && s.RegionalGroup != f.Group {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(s.Name), q) && !strings.Contains(strings.ToLower(s.NameFr), q) &&
+			!strings.EqualFold(s.ISO3, q) && !strings.EqualFold(s.ISO2, q) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Instruments returns the instruments in chronological order (shared; do
+// not modify).
+func (r *ReferenceCache) Instruments(ctx context.Context) ([]Instrument, error) {
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	return r.instruments, nil
+}
