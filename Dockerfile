@@ -13,6 +13,6 @@ COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certifica
 COPY --from=build /out/ctap /ctap
 USER 65532:65532
 EXPOSE 8080
-ENV CTAP_ADDR=:8080
+ENV CTAP_ADDR=:8080 GOMEMLIMIT=40MiB
 ENTRYPOINT ["/ctap"]
 CMD ["serve"]

@@ -14,6 +14,9 @@ go build -o bin/ctap-bench ./tools/bench
 bin/ctap migrate >/dev/null
 bin/ctap seed --demo
 bin/ctap seed --scale "$scale"
+# The memory limit recommended for deployment (README): the Go runtime
+# collects harder rather than growing past it.
+export GOMEMLIMIT=${GOMEMLIMIT:-40MiB}
 export CTAP_ADDR=127.0.0.1:$port CTAP_BASE_URL=http://127.0.0.1:$port CTAP_DEV_IDP=true \
   CTAP_LOG_LEVEL=error CTAP_SIGNIN_RATE=1000
 bin/ctap serve 2>bin/bench-server.log &
