@@ -52,23 +52,10 @@ func WithSessionMeta(ctx context.Context, m SessionMeta) context.Context {
 	return context.WithValue(ctx, metaKey{}, m)
 }
 
-// sessionRow is the session and its user as one row.
-type sessionRow struct {
-	Data []byte
-	User
-	UserID            *int64
-	MemberStateISO3   *string
-	MemberStateName   *string
-	MemberStateNameFr *string
-	DonorSlug         *string
-	DonorName         *string
-	DonorNameFr       *string
-}
-
-// FindCtx returns the session's data; the user goes into the slot.
+// FindCtx returns the session's data; the user goes into the slot. The
+// row is scanned field by field: this runs on every signed-in request.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var row sessionRow
-	err := s.DB.WithContext(ctx).Raw(`
+	row := s.DB.WithContext(ctx).Raw(`
 		WITH s AS (
 			SELECT token, data, user_id, last_seen_at FROM sessions
 			WHERE token = @token AND expiry > now() AND last_seen_at > now() - make_interval(secs => @idle)
@@ -76,34 +63,65 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 			UPDATE sessions SET last_seen_at = now() FROM s
 			WHERE sessions.token = s.token AND s.last_seen_at < now() - interval '1 minute'
 		)
-		SELECT s.data, s.user_id, u.*,
-			ms.iso3 AS member_state_iso3, ms.name AS member_state_name, ms.name_fr AS member_state_name_fr,
-			d.slug AS donor_slug, d.name AS donor_name, d.name_fr AS donor_name_fr
+		SELECT s.data, u.id, u.issuer, u.subject, u.email, u.email_verified, u.name, u.status, u.role,
+			u.member_state_id, u.donor_organization_id, u.version, u.last_sign_in_at,
+			ms.iso3, ms.name, ms.name_fr, d.slug, d.name, d.name_fr
 		FROM s
 		LEFT JOIN users u ON u.id = s.user_id
 		LEFT JOIN member_states ms ON ms.id = u.member_state_id
 		LEFT JOIN donor_organizations d ON d.id = u.donor_organization_id`,
-		sql.Named("token", token), sql.Named("idle", s.IdleTimeout.Seconds())).Scan(&row).Error
+		sql.Named("token", token), sql.Named("idle", s.IdleTimeout.Seconds())).Row()
+	var (
+		data                                 []byte
+		id                                   sql.NullInt64
+		issuer, subject, email, name, status sql.NullString
+		verified                             sql.NullBool
+		role                                 *string
+		stateID, donorID, version            sql.NullInt64
+		lastSignIn                           sql.NullTime
+		iso3, stateName, stateNameFr         sql.NullString
+		donorSlug, donorName, donorNameFr    sql.NullString
+	)
+	err := row.Scan(&data, &id, &issuer, &subject, &email, &verified, &name, &status, &role,
+		&stateID, &donorID, &version, &lastSignIn,
+		&iso3, &stateName, &stateNameFr, &donorSlug, &donorName, &donorNameFr)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("find session: %w", err)
 	}
-	if row.Data == nil {
-		return nil, false, nil
+	slot, ok := ctx.Value(slotKey{}).(*SessionSlot)
+	if !ok {
+		return data, true, nil
 	}
-	if slot, ok := ctx.Value(slotKey{}).(*SessionSlot); ok {
-		slot.Found = true
-		if row.UserID != nil && row.User.ID != 0 {
-			u := row.User
-			if u.MemberStateID != nil && row.MemberStateISO3 != nil {
-				u.MemberState = &MemberState{ID: *u.MemberStateID, ISO3: *row.MemberStateISO3, Name: deref(row.MemberStateName), NameFr: deref(row.MemberStateNameFr)}
-			}
-			if u.DonorOrganizationID != nil && row.DonorSlug != nil {
-				u.DonorOrganization = &DonorOrganization{ID: *u.DonorOrganizationID, Slug: *row.DonorSlug, Name: deref(row.DonorName), NameFr: deref(row.DonorNameFr)}
-			}
-			slot.User = &u
-		}
+	slot.Found = true
+	if !id.Valid {
+		return data, true, nil
 	}
-	return row.Data, true, nil
+	u := &User{
+		ID: id.Int64, Issuer: issuer.String, Subject: subject.String, Email: email.String,
+		EmailVerified: verified.Bool, Name: name.String, Status: UserStatus(status.String), Version: int(version.Int64),
+	}
+	if role != nil {
+		r := Role(*role)
+		u.Role = &r
+	}
+	if lastSignIn.Valid {
+		u.LastSignInAt = &lastSignIn.Time
+	}
+	if stateID.Valid {
+		sid := int(stateID.Int64)
+		u.MemberStateID = &sid
+		u.MemberState = &MemberState{ID: sid, ISO3: iso3.String, Name: stateName.String, NameFr: stateNameFr.String}
+	}
+	if donorID.Valid {
+		did := int(donorID.Int64)
+		u.DonorOrganizationID = &did
+		u.DonorOrganization = &DonorOrganization{ID: did, Slug: donorSlug.String, Name: donorName.String, NameFr: donorNameFr.String}
+	}
+	slot.User = u
+	return data, true, nil
 }
 
 func deref(s *string) string {

@@ -54,3 +54,5 @@ func BenchmarkStatesPage(b *testing.B)     { benchmarkPage(b, "/states", "") }
 func BenchmarkStatePage(b *testing.B)      { benchmarkPage(b, "/states/KEN", "") }
 func BenchmarkAdminUsersPage(b *testing.B) { benchmarkPage(b, "/admin/users", "admin@example.org") }
 func BenchmarkResolutionPage(b *testing.B) { benchmarkPage(b, "/paragraphs", "") }
+
+func BenchmarkSignedInStatePage(b *testing.B) { benchmarkPage(b, "/states/KEN", "admin@example.org") }
