@@ -6,8 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"ctap/models"
 	"ctap/models/dbtest"
+	"ctap/web"
 	"ctap/web/webtest"
 )
 
@@ -268,5 +271,28 @@ func TestImportedLaterResolutionBecomesTheCurrentOne(t *testing.T) {
 	resp := srv.Client().Get(t, "/paragraphs")
 	if !strings.Contains(resp.Body, doc.Symbol) {
 		t.Fatalf("/paragraphs does not show %s", doc.Symbol)
+	}
+}
+
+func TestAPanicBecomesA500PageAndTheServerGoesOn(t *testing.T) {
+	srv := webtest.NewServer(t)
+	// A route that fails the worst way, added for this test only.
+	srv.Web.Echo.GET("/test-panic", func(echo.Context) error { panic("boom") })
+	c := srv.Client()
+	resp := c.Get(t, "/test-panic")
+	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(resp.Body, "boom") || !strings.Contains(resp.Body, "Something went wrong on our side") {
+		t.Fatalf("panic: %d, internals shown: %v", resp.StatusCode, strings.Contains(resp.Body, "boom"))
+	}
+	if r := c.Get(t, "/states"); r.StatusCode != http.StatusOK {
+		t.Fatalf("after the panic: %d", r.StatusCode)
+	}
+}
+
+func TestARequestBodyOverTheLimitIsRefused(t *testing.T) {
+	srv := webtest.NewServer(t, func(c *web.Config) { c.BodyLimit = "1K" })
+	c := srv.Client()
+	resp := c.PostForm(t, "/auth/logout", map[string][]string{"_csrf": {"x"}, "filler": {strings.Repeat("a", 4096)}})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(resp.Body, "too large") {
+		t.Fatalf("oversized body: %d", resp.StatusCode)
 	}
 }

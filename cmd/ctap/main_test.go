@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"ctap/models"
 	"ctap/models/dbtest"
@@ -163,5 +167,82 @@ func TestGrantAdminRecoversAnAdministrator(t *testing.T) {
 	db.Model(&models.AuditEvent{}).Where("action = 'user.granted_admin' AND actor_email = 'ctap users grant-admin'").Count(&audited)
 	if audited != 1 {
 		t.Errorf("%d audit events for grant-admin", audited)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestServeLogsJSONAndShutsDownGracefully(t *testing.T) {
+	url := dbtest.URL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, envOf(map[string]string{
+			"DATABASE_URL": url, "CTAP_ADDR": "127.0.0.1:0", "CTAP_BASE_URL": "http://127.0.0.1:1",
+			"OIDC_ISSUER": "http://127.0.0.1:1/unreachable", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s",
+		}), &logs, &logs)
+	}()
+
+	// The server says where it listens, in JSON.
+	addr := ""
+	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			var entry map[string]any
+			if json.Unmarshal([]byte(line), &entry) == nil && entry["msg"] == "serving" {
+				addr, _ = entry["addr"].(string)
+			}
+		}
+	}
+	if addr == "" {
+		t.Fatalf("serve did not log where it listens:\n%s", logs.String())
+	}
+	resp, err := http.Get("http://" + addr + "/states")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/states: %d", resp.StatusCode)
+	}
+
+	cancel() // what SIGTERM does through signal.NotifyContext
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve ended with %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	var sawRequest bool
+	for _, line := range strings.Split(logs.String(), "\n") {
+		var entry map[string]any
+		if json.Unmarshal([]byte(line), &entry) == nil && entry["msg"] == "request" && entry["uri"] == "/states" {
+			sawRequest = entry["status"] == float64(200) && entry["request_id"] != ""
+		}
+	}
+	if !sawRequest {
+		t.Errorf("no JSON access-log line for GET /states:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"shutting down"`) {
+		t.Error("no shutdown log line")
 	}
 }
