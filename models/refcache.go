@@ -30,13 +30,13 @@ func (r *ReferenceCache) load(ctx context.Context) error {
 	if r.loaded {
 		return nil
 	}
-	var states []MemberState
-	if err := r.DB.WithContext(ctx).Order("name").Find(&states).Error; err != nil {
-		return fmt.Errorf("load member states: %w", err)
+	states, err := ListMemberStates(ctx, r.DB)
+	if err != nil {
+		return err
 	}
-	var instruments []Instrument
-	if err := r.DB.WithContext(ctx).Order("sort_order").Find(&instruments).Error; err != nil {
-		return fmt.Errorf("load instruments: %w", err)
+	instruments, err := ListInstruments(ctx, r.DB)
+	if err != nil {
+		return err
 	}
 	r.states, r.instruments = states, instruments
 	r.byISO3 = make(map[string]*MemberState, len(states))

@@ -63,38 +63,13 @@ type StateFilter struct {
 	Query string        // part of the English or French name, or an exact code
 }
 
-// ListMemberStatesWithTotal is ListMemberStates plus how many States there
-// are in all, in the same query.
-func ListMemberStatesWithTotal(ctx context.Context, db *gorm.DB, f StateFilter) ([]MemberState, int, error) {
-	q := db.WithContext(ctx).Model(&MemberState{}).Select("member_states.*, (SELECT count(*) FROM member_states) AS total")
-	if f.Group != "" {
-		q = q.Where("regional_group = ?", f.Group)
+// ListMemberStates returns every State by English name.
+func ListMemberStates(ctx context.Context, db *gorm.DB) ([]MemberState, error) {
+	var out []MemberState
+	if err := db.WithContext(ctx).Order("name").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list member states: %w", err)
 	}
-	if s := strings.TrimSpace(f.Query); s != "" {
-		like := "%" + escapeLike(strings.ToLower(s)) + "%"
-		q = q.Where("lower(name) LIKE ? OR lower(name_fr) LIKE ? OR iso3 = upper(?) OR iso2 = upper(?)", like, like, s, s)
-	}
-	var rows []struct {
-		MemberState
-		Total int
-	}
-	if err := q.Order("name").Scan(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("list member states: %w", err)
-	}
-	states := make([]MemberState, len(rows))
-	total := 0
-	for i, r := range rows {
-		states[i] = r.MemberState
-		total = r.Total
-	}
-	if len(rows) == 0 {
-		var n int64
-		if err := db.WithContext(ctx).Model(&MemberState{}).Count(&n).Error; err != nil {
-			return nil, 0, fmt.Errorf("count member states: %w", err)
-		}
-		total = int(n)
-	}
-	return states, total, nil
+	return out, nil
 }
 
 // Overview counts what the home page shows, in one query.
@@ -187,14 +162,4 @@ func ListCurrencies(ctx context.Context, db *gorm.DB) ([]Currency, error) {
 // escapeLike keeps user input from acting as LIKE wildcards.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// ListMemberStateChoices returns every State by name, for select
-// boxes.
-func ListMemberStateChoices(ctx context.Context, db *gorm.DB) ([]MemberState, error) {
-	var out []MemberState
-	if err := db.WithContext(ctx).Select("id, iso3, name, name_fr").Order("name").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("list member states: %w", err)
-	}
-	return out, nil
 }

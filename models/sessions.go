@@ -27,8 +27,7 @@ var _ scs.CtxStore = (*SessionStore)(nil)
 // Middleware puts an empty slot in the request context before scs loads the
 // session; the store fills it.
 type SessionSlot struct {
-	Found bool
-	User  *User // nil for an anonymous session or a deleted user
+	User *User // nil for an anonymous session or a deleted user
 }
 
 type slotKey struct{}
@@ -95,7 +94,6 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	if !ok {
 		return data, true, nil
 	}
-	slot.Found = true
 	if !id.Valid {
 		return data, true, nil
 	}
@@ -222,9 +220,6 @@ func EndOtherSessions(ctx context.Context, db *gorm.DB, userID int64, keepToken 
 	}
 	return n, nil
 }
-
-// ErrNoSession is returned when a request has no session token.
-var ErrNoSession = errors.New("no session")
 
 // SessionSlotFrom returns the request's slot, or nil.
 func SessionSlotFrom(ctx context.Context) *SessionSlot {
