@@ -56,3 +56,5 @@ func BenchmarkAdminUsersPage(b *testing.B) { benchmarkPage(b, "/admin/users", "a
 func BenchmarkResolutionPage(b *testing.B) { benchmarkPage(b, "/paragraphs", "") }
 
 func BenchmarkSignedInStatePage(b *testing.B) { benchmarkPage(b, "/states/KEN", "admin@example.org") }
+
+func BenchmarkHomePage(b *testing.B) { benchmarkPage(b, "/", "") }
