@@ -155,9 +155,7 @@ func (h *Handlers) Callback(c echo.Context) error {
 		Issuer: claims.Issuer, Subject: claims.Subject, Email: claims.Email,
 		EmailVerified: claims.EmailVerified, Name: claims.Name,
 	}
-	if a, ok, err := h.mapGroups(ctx(c), claims.Groups); err != nil {
-		return err
-	} else if ok {
+	if a, ok := h.mapGroups(ctx(c), claims.Groups); ok {
 		id.Mapped = &a
 	}
 	res, err := models.SignIn(ctx(c), h.DB, id, h.SignInPolicy, h.audit(c))
@@ -207,7 +205,7 @@ func (h *Handlers) landing(u *models.User, next string) string {
 
 // mapGroups turns the provider's groups into a role and scope through
 // OIDC_GROUP_ROLES; the most powerful mapped role wins.
-func (h *Handlers) mapGroups(c context.Context, groups []string) (models.Assignment, bool, error) {
+func (h *Handlers) mapGroups(c context.Context, groups []string) (models.Assignment, bool) {
 	best, found := models.Assignment{}, false
 	rank := map[models.Role]int{}
 	for i, r := range models.Roles() {
@@ -243,7 +241,7 @@ func (h *Handlers) mapGroups(c context.Context, groups []string) (models.Assignm
 			best, found = a, true
 		}
 	}
-	return best, found, nil
+	return best, found
 }
 
 // Logout ends the local session (a POST, with its CSRF token) and, when

@@ -46,12 +46,3 @@ func DonorOrganizationBySlug(ctx context.Context, db *gorm.DB, slug string) (Don
 	}
 	return d, nil
 }
-
-// DonorOrganizationByID finds one organization.
-func DonorOrganizationByID(ctx context.Context, db *gorm.DB, id int) (DonorOrganization, error) {
-	var d DonorOrganization
-	if err := db.WithContext(ctx).Take(&d, id).Error; err != nil {
-		return d, notFound(err, fmt.Sprintf("donor organization %d", id))
-	}
-	return d, nil
-}

@@ -119,15 +119,6 @@ func ListOpenInvitations(ctx context.Context, db *gorm.DB, limit int) ([]Invitat
 	return out, nil
 }
 
-// InvitationByID loads one invitation.
-func InvitationByID(ctx context.Context, db *gorm.DB, id int64) (Invitation, error) {
-	var inv Invitation
-	if err := db.WithContext(ctx).Joins("MemberState").Joins("DonorOrganization").Take(&inv, "invitations.id = ?", id).Error; err != nil {
-		return inv, notFound(err, fmt.Sprintf("invitation %d", id))
-	}
-	return inv, nil
-}
-
 // RevokeInvitation closes an open invitation.
 func RevokeInvitation(ctx context.Context, db *gorm.DB, id int64, ev AuditContext) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 )
@@ -17,17 +18,20 @@ import (
 type ReferenceCache struct {
 	DB *gorm.DB
 
-	once        sync.Mutex
-	loaded      bool
+	mu          sync.Mutex
+	loaded      atomic.Bool // read without the lock on every request
 	states      []MemberState
 	byISO3      map[string]*MemberState
 	instruments []Instrument
 }
 
 func (r *ReferenceCache) load(ctx context.Context) error {
-	r.once.Lock()
-	defer r.once.Unlock()
-	if r.loaded {
+	if r.loaded.Load() {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.loaded.Load() {
 		return nil
 	}
 	states, err := ListMemberStates(ctx, r.DB)
@@ -43,7 +47,7 @@ func (r *ReferenceCache) load(ctx context.Context) error {
 	for i := range r.states {
 		r.byISO3[r.states[i].ISO3] = &r.states[i]
 	}
-	r.loaded = true
+	r.loaded.Store(true)
 	return nil
 }
 

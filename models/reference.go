@@ -102,24 +102,6 @@ func MemberStateByISO3(ctx context.Context, db *gorm.DB, iso3 string) (MemberSta
 	return s, nil
 }
 
-// CountMemberStatesByGroup returns how many States each regional group has.
-func CountMemberStatesByGroup(ctx context.Context, db *gorm.DB) (map[RegionalGroup]int, error) {
-	var rows []struct {
-		RegionalGroup RegionalGroup
-		N             int
-	}
-	err := db.WithContext(ctx).Model(&MemberState{}).
-		Select("regional_group, count(*) AS n").Group("regional_group").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("count member states: %w", err)
-	}
-	out := make(map[RegionalGroup]int, len(rows))
-	for _, r := range rows {
-		out[r.RegionalGroup] = r.N
-	}
-	return out, nil
-}
-
 // Instrument is one of the universal legal instruments against terrorism.
 type Instrument struct {
 	ID               int

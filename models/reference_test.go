@@ -35,9 +35,9 @@ func TestThe193MemberStatesHaveUniqueCodesAndAGroupEach(t *testing.T) {
 		}
 	}
 
-	counts, err := models.CountMemberStatesByGroup(ctx, db)
-	if err != nil {
-		t.Fatal(err)
+	counts := map[models.RegionalGroup]int{}
+	for _, s := range states {
+		counts[s.RegionalGroup]++
 	}
 	if counts[models.GroupAfrican] != 54 || counts[models.GroupEastern] != 23 || counts[models.GroupLatinAmerica] != 33 {
 		t.Errorf("group sizes: %v", counts)

@@ -142,15 +142,6 @@ func LatestResolution(ctx context.Context, db *gorm.DB) (Resolution, error) {
 	return r, nil
 }
 
-// ListResolutions returns every resolution, newest first.
-func ListResolutions(ctx context.Context, db *gorm.DB) ([]Resolution, error) {
-	var out []Resolution
-	if err := db.WithContext(ctx).Order("adopted_on DESC, id DESC").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("list resolutions: %w", err)
-	}
-	return out, nil
-}
-
 // LoadResolutionText loads a resolution's paragraphs, footnote markers and
 // footnotes: three queries, whatever the length of the text.
 func LoadResolutionText(ctx context.Context, db *gorm.DB, res Resolution) (ResolutionText, error) {

@@ -243,12 +243,18 @@ func SignIn(ctx context.Context, db *gorm.DB, id Identity, p SignInPolicy, ev Au
 			Where("issuer = ? AND subject = ?", id.Issuer, id.Subject).Take(&u).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			u = User{Issuer: id.Issuer, Subject: id.Subject, Status: StatusPending, Version: 1}
+			u = User{Issuer: id.Issuer, Subject: id.Subject, Email: email, Status: StatusPending, Version: 1}
+			if err := tx.Create(&u).Error; err != nil {
+				return err
+			}
 			res.Created = true
 		case err != nil:
 			return err
 		}
 		before := u.auditView()
+		if res.Created {
+			before = nil // a new account has no "before"
+		}
 		now := time.Now().UTC()
 		u.Email, u.EmailVerified, u.Name, u.LastSignInAt = email, id.EmailVerified, id.Name, &now
 
@@ -268,11 +274,6 @@ func SignIn(ctx context.Context, db *gorm.DB, id Identity, p SignInPolicy, ev Au
 				if ok {
 					u.assign(inv.Assignment())
 					res.BoundBy = "invitation"
-					if res.Created {
-						if err := tx.Create(&u).Error; err != nil {
-							return err
-						}
-					}
 					if err := tx.Model(&Invitation{}).Where("id = ?", inv.ID).
 						Updates(map[string]any{"accepted_at": now, "accepted_by": u.ID}).Error; err != nil {
 						return err
@@ -286,11 +287,7 @@ func SignIn(ctx context.Context, db *gorm.DB, id Identity, p SignInPolicy, ev Au
 			res.BoundBy = "groups"
 		}
 
-		if res.Created && u.ID == 0 {
-			if err := tx.Create(&u).Error; err != nil {
-				return err
-			}
-		} else if err := tx.Save(&u).Error; err != nil {
+		if err := tx.Save(&u).Error; err != nil {
 			return err
 		}
 		action := "auth.sign_in"

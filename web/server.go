@@ -109,7 +109,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.oidc.now = deps.OIDCNow
 	}
 	s.sessions = newSessionManager(cfg, &models.SessionStore{DB: deps.DB, IdleTimeout: cfg.SessionIdle})
-	groupRoles := cfg.OIDC.GroupRoles
 	s.handlers = &handlers.Handlers{
 		DB:                   deps.DB,
 		Logger:               deps.Logger,
@@ -119,7 +118,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		Sessions:             s.sessions,
 		SignIn:               s.oidc,
 		SignInPolicy:         models.SignInPolicy{BootstrapAdmins: cfg.BootstrapAdmins},
-		GroupRoles:           groupRoles,
+		GroupRoles:           cfg.OIDC.GroupRoles,
 		BaseURL:              cfg.BaseURL.String(),
 		SessionIdle:          cfg.SessionIdle,
 		Reference:            &models.ReferenceCache{DB: deps.DB},
