@@ -1,6 +1,8 @@
 // Package migrations holds CTAP's schema as numbered SQL files, and the
-// reference data that comes with it, embedded in the binary and applied by
-// goose under a PostgreSQL advisory lock.
+// reference data that comes with it (the resolution included), embedded in
+// the binary and applied by goose under a PostgreSQL advisory lock. Every
+// migration is plain SQL: none calls CTAP's Go code, whose later changes
+// would otherwise change what a fresh install holds.
 package migrations
 
 import (
@@ -16,19 +18,17 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
-//go:embed *.sql resolutions/*.txt
+//go:embed *.sql
 var files embed.FS
 
 // lockID is the advisory lock every replica takes before migrating, so two
 // starting at once cannot race; the number is arbitrary but fixed.
 const lockID = 70177_2015
 
-// Files exposes the embedded migration files and resolution texts, which
-// test templates hash.
+// Files exposes the embedded migration files, which test templates hash.
 func Files() fs.FS { return files }
 
-// NewProvider builds the goose provider over db with CTAP's SQL and Go
-// migrations.
+// NewProvider builds the goose provider over db with CTAP's SQL migrations.
 func NewProvider(db *sql.DB, logger *slog.Logger) (*goose.Provider, error) {
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID))
 	if err != nil {
@@ -36,8 +36,8 @@ func NewProvider(db *sql.DB, logger *slog.Logger) (*goose.Provider, error) {
 	}
 	opts := []goose.ProviderOption{
 		goose.WithSessionLocker(locker),
+		// Go migrations registered elsewhere in the binary are not CTAP's.
 		goose.WithDisableGlobalRegistry(true),
-		goose.WithGoMigrations(goMigrations()...),
 	}
 	if logger != nil {
 		opts = append(opts, goose.WithSlog(logger))
