@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alexedwards/scs/v2"
 	"gorm.io/gorm"
@@ -153,9 +155,18 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 	return nil
 }
 
+// truncate keeps at most n bytes of s without splitting a character, so
+// what it returns is valid UTF-8, which PostgreSQL requires of text: bytes
+// of s that are not UTF-8 (a header may carry any) become U+FFFD first, and
+// a rune that would cross the limit is left out whole. The limit is in
+// bytes: it bounds what each session row holds.
 func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }
