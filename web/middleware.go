@@ -6,8 +6,11 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -98,10 +101,47 @@ func (s *Server) accessLog() echo.MiddlewareFunc {
 
 // secureHeaders sets the headers every answer carries. The
 // Content-Security-Policy allows nothing inline: pages need no script and
-// style only from the portal's own stylesheets.
+// style only from the portal's own stylesheets. Its form-action names the
+// OpenID Provider besides the portal (see extraFormOrigins); as discovery
+// may add an origin once it succeeds, the policy is rebuilt when the
+// discovered provider changes, and reused otherwise.
 func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	var built atomic.Pointer[policyFor]
+	hsts := s.cfg.Secure()
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", s.contentSecurityPolicy(&built))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+// policyFor is the Content-Security-Policy built for one state of
+// discovery (provider nil: not discovered yet).
+type policyFor struct {
+	provider *oidcProvider
+	csp      string
+}
+
+// contentSecurityPolicy returns the policy for the provider discovered now,
+// building it the first time that provider is seen.
+func (s *Server) contentSecurityPolicy(built *atomic.Pointer[policyFor]) string {
+	var p *oidcProvider
+	if s.oidc != nil {
+		p = s.oidc.ready.Load()
+	}
+	if b := built.Load(); b != nil && b.provider == p {
+		return b.csp
+	}
 	formAction := "'self'"
-	for _, o := range s.extraFormOrigins() {
+	for _, o := range s.extraFormOrigins(p) {
 		formAction += " " + o
 	}
 	csp := strings.Join([]string{
@@ -116,25 +156,53 @@ func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		"form-action " + formAction,
 		"frame-ancestors 'none'",
 	}, "; ")
-	hsts := s.cfg.Secure()
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if hsts {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-		}
-		return next(c)
-	}
+	built.Store(&policyFor{provider: p, csp: csp})
+	return csp
 }
 
 // extraFormOrigins are origins a form may lead to besides the portal: the
-// OpenID Provider, whose pages a sign-in or sign-out redirects to.
-func (s *Server) extraFormOrigins() []string { return nil }
+// OpenID Provider, whose pages a sign-in or sign-out redirects to. Browsers
+// apply form-action to the redirects that follow a form's submission, so
+// without them the sign-out form's POST to /auth/logout, answered with a
+// redirect to the provider's end_session_endpoint, goes nowhere. They are
+// the configured issuer's origin, known from the start, and the origin of
+// the end_session_endpoint that discovery (p, nil until it succeeds)
+// advertised, when it is elsewhere. Origins equal to the portal's own are
+// left to 'self'.
+func (s *Server) extraFormOrigins(p *oidcProvider) []string {
+	self := ""
+	if s.cfg.BaseURL != nil {
+		self = originOf(s.cfg.BaseURL.String())
+	}
+	var out []string
+	add := func(raw string) {
+		o := originOf(raw)
+		if o == "" || o == self || slices.Contains(out, o) {
+			return
+		}
+		out = append(out, o)
+	}
+	add(s.cfg.OIDC.Issuer)
+	if p != nil {
+		add(p.endSession)
+	}
+	return out
+}
+
+// originOf is the scheme://host[:port] of an absolute http(s) URL, as a
+// Content-Security-Policy source; "" for anything else, or for a host that
+// could not stand in a policy.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return ""
+	}
+	host := strings.ToLower(u.Host)
+	if strings.ContainsAny(host, " \t\r\n;,'\"") {
+		return ""
+	}
+	return strings.ToLower(u.Scheme) + "://" + host
+}
 
 // requestContext puts the language, the catalogue, the path and the request
 // ID into the request context, where handlers and views read them.
