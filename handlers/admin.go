@@ -20,7 +20,6 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 	f := models.UserFilter{
 		Status: models.UserStatus(c.QueryParam("status")),
 		Role:   models.Role(c.QueryParam("role")),
-		Limit:  50,
 	}
 	if f.Status != "" && !f.Status.Valid() {
 		f.Status = ""
@@ -41,10 +40,7 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 	if f.MemberStateID == 0 {
 		stateCode = ""
 	}
-	if after, err := strconv.ParseInt(c.QueryParam("after"), 10, 64); err == nil && after > 0 {
-		f.AfterID = after
-	}
-	users, more, err := models.ListUsers(ctx(c), h.DB, f)
+	page, err := models.ListUsers(ctx(c), h.DB, f, pageRequest(c, 50))
 	if err != nil {
 		return err
 	}
@@ -58,18 +54,7 @@ func (h *Handlers) AdminUsers(c echo.Context) error {
 	if stateCode != "" {
 		q.Set("state", stateCode)
 	}
-	var nav views.PageNav
-	if f.AfterID > 0 {
-		nav.PrevHref = "/admin/users?" + q.Encode() // back to the first page
-	}
-	if more {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
-		nq.Set("after", strconv.FormatInt(users[len(users)-1].ID, 10))
-		nav.NextHref = "/admin/users?" + nq.Encode()
-	}
+	users, nav := page.Items, pageNav("/admin/users", q, page)
 	return render(c, http.StatusOK, views.AdminUsersPage(views.AdminUsersData{
 		Users: users, Status: string(f.Status), Role: string(f.Role), State: stateCode, States: states, Nav: nav,
 	}))
@@ -120,46 +105,49 @@ func (h *Handlers) AdminChangeUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := views.UserForm{
-		Status: c.FormValue("status"), Role: c.FormValue("role"),
-		State: strings.ToUpper(strings.TrimSpace(c.FormValue("state"))), Donor: strings.TrimSpace(c.FormValue("donor")),
-	}
-	form.Version, _ = strconv.Atoi(c.FormValue("version"))
-	l := localizer(c)
-	ch := models.UserChange{Version: form.Version, Status: models.UserStatus(form.Status)}
-	if !ch.Status.Valid() {
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "status", Message: l.T("admin.error_status")})
-	}
-	if form.Role != "" {
-		a, errs := h.assignment(c, form.Role, form.State, form.Donor)
-		form.Errors = append(form.Errors, errs...)
-		ch.Assignment = &a
-	} else if ch.Status == models.StatusActive {
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "role", Message: l.T("admin.error_role_required")})
-	}
-	if len(form.Errors) > 0 {
-		return h.renderUserForm(c, http.StatusUnprocessableEntity, u, form, nil)
-	}
-	changed, err := models.ChangeUser(ctx(c), h.DB, u.ID, ch, h.audit(c))
-	switch {
-	case errors.Is(err, models.ErrStaleVersion):
-		current, lerr := models.UserByID(ctx(c), h.DB, u.ID)
-		if lerr != nil {
-			return lerr
-		}
-		form.Version = current.Version
-		return h.renderUserForm(c, http.StatusConflict, current, form, &current)
-	case errors.Is(err, models.ErrLastAdmin):
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "status", Message: l.T("admin.error_last_admin")})
-		return h.renderUserForm(c, http.StatusUnprocessableEntity, u, form, nil)
-	case errors.Is(err, models.ErrInvalidAssignment):
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "role", Message: l.T("admin.error_role_required")})
-		return h.renderUserForm(c, http.StatusUnprocessableEntity, u, form, nil)
-	case err != nil:
-		return err
-	}
-	h.flash(c, "success", "admin.user_saved", map[string]any{"Email": changed.Email})
-	return redirectAfterPost(c, fmt.Sprintf("/admin/users/%d", u.ID))
+	var form views.UserForm
+	var ch models.UserChange
+	return h.submit(c, submission{
+		Form: &form,
+		Check: func() error {
+			form.State, form.Donor = strings.ToUpper(strings.TrimSpace(form.State)), strings.TrimSpace(form.Donor)
+			ch = models.UserChange{Version: form.Version, Status: models.UserStatus(form.Status)}
+			p := models.Problems{}
+			if form.Role != "" {
+				a, problems := h.assignment(c, form.Role, form.State, form.Donor)
+				p.Merge(problems)
+				ch.Assignment = &a
+			} else if ch.Status == models.StatusActive {
+				p.Add("role", "admin.error_role_required")
+			}
+			return p.Err()
+		},
+		Save: func() (string, error) {
+			changed, err := models.ChangeUser(ctx(c), h.DB, u.ID, ch, h.audit(c))
+			switch {
+			case errors.Is(err, models.ErrLastAdmin):
+				return "", models.Invalid("status", "admin.error_last_admin")
+			case errors.Is(err, models.ErrInvalidAssignment):
+				return "", models.Invalid("role", "admin.error_role_required")
+			case err != nil:
+				return "", err
+			}
+			h.flash(c, "success", "admin.user_saved", map[string]any{"Email": changed.Email})
+			return fmt.Sprintf("/admin/users/%d", u.ID), nil
+		},
+		Render: func(status int, errs []views.FieldError) error {
+			form.Errors = errs
+			return h.renderUserForm(c, status, u, form, nil)
+		},
+		Stale: func() error {
+			current, err := models.UserByID(ctx(c), h.DB, u.ID)
+			if err != nil {
+				return err
+			}
+			form.Version = current.Version
+			return h.renderUserForm(c, http.StatusConflict, current, form, &current)
+		},
+	})
 }
 
 // AdminInvitations lists the open invitations.
@@ -187,35 +175,37 @@ func (h *Handlers) renderInvitationForm(c echo.Context, status int, form views.I
 // AdminCreateInvitation opens an invitation; nothing is sent yet: the
 // administrator tells the person to sign in with that email.
 func (h *Handlers) AdminCreateInvitation(c echo.Context) error {
-	form := views.InvitationForm{
-		Email: strings.TrimSpace(c.FormValue("email")), Role: c.FormValue("role"),
-		State: strings.ToUpper(strings.TrimSpace(c.FormValue("state"))), Donor: strings.TrimSpace(c.FormValue("donor")),
-	}
-	l := localizer(c)
-	a, errs := h.assignment(c, form.Role, form.State, form.Donor)
-	n := models.NewInvitation{Email: form.Email, Assignment: a}
-	if form.Email == "" {
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_email_required")})
-	} else if !models.ValidEmail(strings.ToLower(form.Email)) {
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_email_invalid")})
-	}
-	form.Errors = append(form.Errors, errs...)
-	if len(form.Errors) > 0 {
-		return h.renderInvitationForm(c, http.StatusUnprocessableEntity, form)
-	}
-	inv, err := models.CreateInvitation(ctx(c), h.DB, n, h.audit(c))
-	switch {
-	case errors.Is(err, models.ErrInvalidEmail):
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_email_invalid")})
-		return h.renderInvitationForm(c, http.StatusUnprocessableEntity, form)
-	case errors.Is(err, models.ErrConflict):
-		form.Errors = append(form.Errors, views.FieldError{FieldID: "email", Message: l.T("admin.error_invitation_exists")})
-		return h.renderInvitationForm(c, http.StatusUnprocessableEntity, form)
-	case err != nil:
-		return err
-	}
-	h.flash(c, "success", "admin.invitation_created", map[string]any{"Email": inv.Email})
-	return redirectAfterPost(c, "/admin/invitations")
+	var form views.InvitationForm
+	var n models.NewInvitation
+	return h.submit(c, submission{
+		Form: &form,
+		Check: func() error {
+			form.Email, form.State, form.Donor = strings.TrimSpace(form.Email), strings.ToUpper(strings.TrimSpace(form.State)), strings.TrimSpace(form.Donor)
+			a, p := h.assignment(c, form.Role, form.State, form.Donor)
+			if form.Email != "" && !models.ValidEmail(strings.ToLower(form.Email)) {
+				p.Add("email", "admin.error_email_invalid")
+			}
+			n = models.NewInvitation{Email: form.Email, Assignment: a}
+			return p.Err()
+		},
+		Save: func() (string, error) {
+			inv, err := models.CreateInvitation(ctx(c), h.DB, n, h.audit(c))
+			switch {
+			case errors.Is(err, models.ErrInvalidEmail):
+				return "", models.Invalid("email", "admin.error_email_invalid")
+			case errors.Is(err, models.ErrConflict):
+				return "", models.Invalid("email", "admin.error_invitation_exists")
+			case err != nil:
+				return "", err
+			}
+			h.flash(c, "success", "admin.invitation_created", map[string]any{"Email": inv.Email})
+			return "/admin/invitations", nil
+		},
+		Render: func(status int, errs []views.FieldError) error {
+			form.Errors = errs
+			return h.renderInvitationForm(c, status, form)
+		},
+	})
 }
 
 // AdminRevokeInvitation closes an open invitation.
@@ -233,14 +223,11 @@ func (h *Handlers) AdminRevokeInvitation(c echo.Context) error {
 
 // AdminAudit shows the audit trail, filtered by action, fifty to a page.
 func (h *Handlers) AdminAudit(c echo.Context) error {
-	f := models.AuditFilter{Action: strings.TrimSpace(c.QueryParam("action")), Limit: 50}
+	f := models.AuditFilter{Action: strings.TrimSpace(c.QueryParam("action"))}
 	if len(f.Action) > 64 {
 		f.Action = f.Action[:64]
 	}
-	if after, err := strconv.ParseInt(c.QueryParam("after"), 10, 64); err == nil && after > 0 {
-		f.AfterID = after
-	}
-	events, more, err := models.ListAuditEvents(ctx(c), h.DB, f)
+	page, err := models.ListAuditEvents(ctx(c), h.DB, f, pageRequest(c, 50))
 	if err != nil {
 		return err
 	}
@@ -248,41 +235,32 @@ func (h *Handlers) AdminAudit(c echo.Context) error {
 	if f.Action != "" {
 		q.Set("action", f.Action)
 	}
-	var nav views.PageNav
-	if f.AfterID > 0 {
-		nav.PrevHref = "/admin/audit?" + q.Encode()
-	}
-	if more {
-		q.Set("after", strconv.FormatInt(events[len(events)-1].ID, 10))
-		nav.NextHref = "/admin/audit?" + q.Encode()
-	}
-	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditData{Events: events, Action: f.Action, Nav: nav}))
+	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditData{Events: page.Items, Action: f.Action, Nav: pageNav("/admin/audit", q, page)}))
 }
 
 // assignment reads a role and its scope from a form (an ISO3 code for a
-// focal point's State, a slug for a donor's organization), with a message
+// focal point's State, a slug for a donor's organization), with a problem
 // per field that is wrong.
-func (h *Handlers) assignment(c echo.Context, role, state, donor string) (models.Assignment, []views.FieldError) {
-	l := localizer(c)
+func (h *Handlers) assignment(c echo.Context, role, state, donor string) (models.Assignment, models.Problems) {
 	a := models.Assignment{Role: models.Role(role)}
-	var errs []views.FieldError
+	p := models.Problems{}
 	switch {
 	case !a.Role.Valid():
-		errs = append(errs, views.FieldError{FieldID: "role", Message: l.T("admin.error_role")})
+		p.Add("role", "admin.error_role")
 	case a.Role == models.RoleFocalPoint:
 		if s, err := h.Reference.MemberStateByISO3(ctx(c), state); err != nil {
-			errs = append(errs, views.FieldError{FieldID: "state", Message: l.T("admin.error_state_required")})
+			p.Add("state", "admin.error_state_required")
 		} else {
 			a.MemberStateID = &s.ID
 		}
 	case a.Role == models.RoleDonor:
 		if d, err := models.DonorOrganizationBySlug(ctx(c), h.DB, donor); err != nil {
-			errs = append(errs, views.FieldError{FieldID: "donor", Message: l.T("admin.error_donor_required")})
+			p.Add("donor", "admin.error_donor_required")
 		} else {
 			a.DonorOrganizationID = &d.ID
 		}
 	}
-	return a, errs
+	return a, p
 }
 
 // scopeChoices are the States and organizations a role can be bound to.

@@ -130,7 +130,7 @@ func (h *Handlers) Callback(c echo.Context) error {
 	}
 	fail := func(reason string, err error) error {
 		h.Logger.Warn("sign-in refused", "reason", reason, "err", err)
-		_ = models.RecordEvent(ctx(c), h.DB, h.audit(c), "auth.sign_in_failed", "", "", map[string]any{"reason": reason})
+		_ = models.RecordEvent(ctx(c), h.DB, h.audit(c), models.ActionSignInFailed, models.AuditTarget{}, map[string]any{"reason": reason})
 		return render(c, http.StatusBadRequest, views.SignInProblemPage(views.SignInProblem{
 			TitleID: "signin.failed_title", MessageID: "signin.failed_message", Next: p.Next,
 		}))
@@ -248,7 +248,7 @@ func (h *Handlers) mapGroups(c context.Context, groups []string) (models.Assignm
 // the provider advertises an end_session_endpoint, signs out there too.
 func (h *Handlers) Logout(c echo.Context) error {
 	if u := reqctx.User(ctx(c)); u != nil {
-		if err := models.RecordEvent(ctx(c), h.DB, h.audit(c), "auth.sign_out", "user", fmt.Sprint(u.ID), nil); err != nil {
+		if err := models.RecordEvent(ctx(c), h.DB, h.audit(c), models.ActionSignOut, models.Target("user", u.ID), nil); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
+	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
@@ -40,6 +41,8 @@ type Handlers struct {
 	SessionIdle time.Duration
 	// Reference is the read-only cache of the States and instruments.
 	Reference *models.ReferenceCache
+	// Validate checks the shape of decoded forms (see form.go).
+	Validate *validator.Validate
 }
 
 // audit describes who acts in this request, for the audit trail.

@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -34,10 +38,75 @@ type AuditContext struct {
 	RequestID string
 }
 
-// recordAudit writes an event inside the caller's transaction, so a change
-// and its audit row commit together.
-func recordAudit(tx *gorm.DB, ev AuditContext, action, targetType, targetID string, before, after any) error {
-	e := AuditEvent{Action: action, TargetType: targetType, TargetID: targetID, IP: ev.IP, RequestID: ev.RequestID, ActorEmail: ev.ActorNote}
+// AuditAction names a kind of event of the audit trail. Every action is a
+// constant here, so the filter, the translations and the tests know them all.
+type AuditAction string
+
+// The actions of the audit trail, grouped by the family the filter offers
+// (the part before the dot).
+const (
+	ActionSignIn             AuditAction = "auth.sign_in"
+	ActionFirstSignIn        AuditAction = "auth.first_sign_in"
+	ActionSignInFailed       AuditAction = "auth.sign_in_failed"
+	ActionSignOut            AuditAction = "auth.sign_out"
+	ActionOtherSessionsEnded AuditAction = "auth.other_sessions_ended"
+
+	ActionUserChanged       AuditAction = "user.changed"
+	ActionUserApproved      AuditAction = "user.approved"
+	ActionUserDisabled      AuditAction = "user.disabled"
+	ActionUserEnabled       AuditAction = "user.enabled"
+	ActionUserRoleChanged   AuditAction = "user.role_changed"
+	ActionUserGrantedAdmin  AuditAction = "user.granted_admin"
+	ActionRoleByInvitation  AuditAction = "user.role_bound_by_invitation"
+	ActionRoleByBootstrap   AuditAction = "user.role_bound_by_bootstrap"
+	ActionRoleByGroups      AuditAction = "user.role_bound_by_groups"
+	ActionInvitationCreated AuditAction = "invitation.created"
+	ActionInvitationRevoked AuditAction = "invitation.revoked"
+
+	ActionNeedCreated    AuditAction = "need.created"
+	ActionNeedEdited     AuditAction = "need.edited"
+	ActionNeedTransition AuditAction = "need.status_changed"
+
+	ActionPeriodCreated AuditAction = "period.created"
+	ActionPeriodEdited  AuditAction = "period.edited"
+
+	ActionProgressSaved      AuditAction = "progress.saved"
+	ActionProgressTransition AuditAction = "progress.status_changed"
+	ActionProgressCarried    AuditAction = "progress.carried_forward"
+
+	ActionTreatyActionSaved   AuditAction = "treaty.action_saved"
+	ActionTreatyActionDeleted AuditAction = "treaty.action_deleted"
+	ActionTreatyIncorporation AuditAction = "treaty.incorporation_saved"
+	ActionTreatyImported      AuditAction = "treaty.imported"
+)
+
+// Family is the part of the action before the dot ("user", "need").
+func (a AuditAction) Family() string {
+	f, _, _ := strings.Cut(string(a), ".")
+	return f
+}
+
+// AuditFamilies are the families the audit filter offers, in order.
+func AuditFamilies() []string {
+	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty"}
+}
+
+// AuditTarget is the record an event is about.
+type AuditTarget struct {
+	Type string // "user", "need", ...
+	ID   string
+}
+
+// Target names a record by its type and numeric ID.
+func Target(kind string, id int64) AuditTarget {
+	return AuditTarget{Type: kind, ID: strconv.FormatInt(id, 10)}
+}
+
+// recordChange writes an event inside the caller's transaction, so a change
+// and its audit row commit together. before and after are any values that
+// marshal to JSON objects (use values, not pointers, for what they show).
+func recordChange(tx *gorm.DB, ev AuditContext, action AuditAction, target AuditTarget, before, after any) error {
+	e := AuditEvent{Action: string(action), TargetType: target.Type, TargetID: target.ID, IP: ev.IP, RequestID: ev.RequestID, ActorEmail: ev.ActorNote}
 	if ev.Actor != nil && ev.Actor.ID != 0 {
 		id := ev.Actor.ID
 		e.ActorID, e.ActorEmail = &id, ev.Actor.Email
@@ -53,6 +122,44 @@ func recordAudit(tx *gorm.DB, ev AuditContext, action, targetType, targetID stri
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
+}
+
+// SameValues compares two audit views by value: what they would record,
+// not where they live in memory (pointers to equal numbers are equal).
+func SameValues(a, b any) bool {
+	ja, err1 := jsonOrNull(a)
+	jb, err2 := jsonOrNull(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	var va, vb any
+	if len(ja) > 0 {
+		_ = json.Unmarshal(ja, &va)
+	}
+	if len(jb) > 0 {
+		_ = json.Unmarshal(jb, &vb)
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+// changedFields lists the keys whose values differ between two audit views
+// (maps), sorted: the audit trail and the history say what an edit changed.
+func changedFields(before, after map[string]any) []string {
+	var out []string
+	seen := map[string]bool{}
+	for k := range before {
+		seen[k] = true
+	}
+	for k := range after {
+		seen[k] = true
+	}
+	for k := range seen {
+		if !SameValues(map[string]any{"v": before[k]}, map[string]any{"v": after[k]}) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func jsonOrNull(v any) (json.RawMessage, error) {
@@ -71,24 +178,21 @@ func jsonOrNull(v any) (json.RawMessage, error) {
 
 // RecordEvent writes an event that changes nothing else (a failed sign-in,
 // a sign-out).
-func RecordEvent(ctx context.Context, db *gorm.DB, ev AuditContext, action, targetType, targetID string, details any) error {
-	return recordAudit(db.WithContext(ctx), ev, action, targetType, targetID, nil, details)
+func RecordEvent(ctx context.Context, db *gorm.DB, ev AuditContext, action AuditAction, target AuditTarget, details any) error {
+	return recordChange(db.WithContext(ctx), ev, action, target, nil, details)
 }
 
 // AuditFilter narrows the audit trail.
 type AuditFilter struct {
-	Action  string // exact action, or a prefix ending with "." ("user.")
+	Action  string // exact action, or a family ending with "." ("user.")
 	ActorID int64
-	AfterID int64 // keyset: events older than this one
-	Limit   int
 }
 
-// ListAuditEvents returns a page of the trail, newest first, and whether
-// there is more.
-func ListAuditEvents(ctx context.Context, db *gorm.DB, f AuditFilter) ([]AuditEvent, bool, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
+// auditNewestFirst is the trail's order.
+var auditNewestFirst = Order{Keys: []SortKey{{"at", "timestamptz"}, {"id", "bigint"}}, Desc: true}
+
+// ListAuditEvents returns a page of the trail, newest first.
+func ListAuditEvents(ctx context.Context, db *gorm.DB, f AuditFilter, req PageRequest) (Page[AuditEvent], error) {
 	q := db.WithContext(ctx).Model(&AuditEvent{})
 	if f.Action != "" {
 		if f.Action[len(f.Action)-1] == '.' {
@@ -100,16 +204,11 @@ func ListAuditEvents(ctx context.Context, db *gorm.DB, f AuditFilter) ([]AuditEv
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
 	}
-	if f.AfterID > 0 {
-		q = q.Where("(at, id) < (SELECT at, id FROM audit_events WHERE id = ?)", f.AfterID)
+	page, err := paginate(q, auditNewestFirst, req, func(e AuditEvent) []any {
+		return []any{e.At.UTC().Format(time.RFC3339Nano), e.ID}
+	})
+	if err != nil {
+		return page, fmt.Errorf("list audit events: %w", err)
 	}
-	var out []AuditEvent
-	if err := q.Order("at DESC, id DESC").Limit(f.Limit + 1).Find(&out).Error; err != nil {
-		return nil, false, fmt.Errorf("list audit events: %w", err)
-	}
-	more := len(out) > f.Limit
-	if more {
-		out = out[:f.Limit]
-	}
-	return out, more, nil
+	return page, nil
 }

@@ -87,7 +87,7 @@ func createInvitation(tx *gorm.DB, n NewInvitation, ev AuditContext) (Invitation
 		return Invitation{}, fmt.Errorf("create invitation: %w", err)
 	}
 	after := map[string]any{"email": inv.Email, "role": inv.Role, "member_state_id": inv.MemberStateID, "donor_organization_id": inv.DonorOrganizationID, "expires_at": inv.ExpiresAt}
-	if err := recordAudit(tx, ev, "invitation.created", "invitation", fmt.Sprint(inv.ID), nil, after); err != nil {
+	if err := recordChange(tx, ev, ActionInvitationCreated, Target("invitation", inv.ID), nil, after); err != nil {
 		return Invitation{}, err
 	}
 	return inv, nil
@@ -129,6 +129,6 @@ func RevokeInvitation(ctx context.Context, db *gorm.DB, id int64, ev AuditContex
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("open invitation %d: %w", id, ErrNotFound)
 		}
-		return recordAudit(tx, ev, "invitation.revoked", "invitation", fmt.Sprint(id), nil, nil)
+		return recordChange(tx, ev, ActionInvitationRevoked, Target("invitation", id), nil, nil)
 	})
 }

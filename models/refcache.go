@@ -22,8 +22,22 @@ type ReferenceCache struct {
 	loaded      atomic.Bool // read without the lock on every request
 	states      []MemberState
 	byISO3      map[string]*MemberState
+	byID        map[int]*MemberState
 	instruments []Instrument
+	currencies  []Currency
+	byCurrency  map[string]*Currency
+	operative   []OperativeRef
 }
+
+// OperativeRef is an operative paragraph of the latest resolution, as
+// forms and filters offer it.
+type OperativeRef struct {
+	Number int
+	Theme  string
+}
+
+// Warm loads the reference data now rather than at the first request.
+func (r *ReferenceCache) Warm(ctx context.Context) error { return r.load(ctx) }
 
 func (r *ReferenceCache) load(ctx context.Context) error {
 	if r.loaded.Load() {
@@ -42,10 +56,26 @@ func (r *ReferenceCache) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.states, r.instruments = states, instruments
+	currencies, err := ListCurrencies(ctx, r.DB)
+	if err != nil {
+		return err
+	}
+	var operative []OperativeRef
+	if err := r.DB.WithContext(ctx).Raw(`SELECT p.number, coalesce(p.theme, '') AS theme FROM paragraphs p
+		WHERE p.kind = 'operative' AND p.resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC, id DESC LIMIT 1)
+		ORDER BY p.number`).Scan(&operative).Error; err != nil {
+		return fmt.Errorf("load operative paragraphs: %w", err)
+	}
+	r.states, r.instruments, r.currencies, r.operative = states, instruments, currencies, operative
+	r.byCurrency = make(map[string]*Currency, len(currencies))
+	for i := range r.currencies {
+		r.byCurrency[r.currencies[i].Code] = &r.currencies[i]
+	}
 	r.byISO3 = make(map[string]*MemberState, len(states))
+	r.byID = make(map[int]*MemberState, len(states))
 	for i := range r.states {
 		r.byISO3[r.states[i].ISO3] = &r.states[i]
+		r.byID[r.states[i].ID] = &r.states[i]
 	}
 	r.loaded.Store(true)
 	return nil
@@ -103,4 +133,46 @@ func (r *ReferenceCache) Instruments(ctx context.Context) ([]Instrument, error) 
 		return nil, err
 	}
 	return r.instruments, nil
+}
+
+// Currencies returns the ISO 4217 currencies by code (shared; do not
+// modify).
+func (r *ReferenceCache) Currencies(ctx context.Context) ([]Currency, error) {
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	return r.currencies, nil
+}
+
+// Currency finds a currency by its code.
+func (r *ReferenceCache) Currency(ctx context.Context, code string) (Currency, bool, error) {
+	if err := r.load(ctx); err != nil {
+		return Currency{}, false, err
+	}
+	c, ok := r.byCurrency[code]
+	if !ok {
+		return Currency{}, false, nil
+	}
+	return *c, true, nil
+}
+
+// OperativeParagraphs returns the latest resolution's operative paragraphs.
+// A resolution imported while the server runs shows after a restart.
+func (r *ReferenceCache) OperativeParagraphs(ctx context.Context) ([]OperativeRef, error) {
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	return r.operative, nil
+}
+
+// MemberStateByID finds a State by its ID.
+func (r *ReferenceCache) MemberStateByID(ctx context.Context, id int) (MemberState, bool, error) {
+	if err := r.load(ctx); err != nil {
+		return MemberState{}, false, err
+	}
+	s, ok := r.byID[id]
+	if !ok {
+		return MemberState{}, false, nil
+	}
+	return *s, true, nil
 }

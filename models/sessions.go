@@ -224,7 +224,7 @@ func EndOtherSessions(ctx context.Context, db *gorm.DB, userID int64, keepToken 
 			return res.Error
 		}
 		n = res.RowsAffected
-		return recordAudit(tx, ev, "auth.other_sessions_ended", "user", fmt.Sprint(userID), nil, map[string]any{"sessions": n})
+		return recordChange(tx, ev, ActionOtherSessionsEnded, Target("user", userID), nil, map[string]any{"sessions": n})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("end other sessions: %w", err)

@@ -134,18 +134,28 @@ type UserFilter struct {
 	Status        UserStatus
 	Role          Role
 	MemberStateID int
-	AfterID       int64 // keyset: users with a smaller ID (newest first)
-	Limit         int
 }
 
+// userRow is a users-list row: only the columns the list shows, with the
+// scope's names joined in, since a list page is read far more than it is
+// changed.
+type userRow struct {
+	ID                                 int64
+	Email, Name                        string
+	Status                             UserStatus
+	Role                               *Role
+	MemberStateID, DonorOrganizationID *int
+	LastSignInAt                       *time.Time
+	StateISO3, StateName, StateNameFr  *string
+	DonorSlug, DonorName, DonorNameFr  *string
+}
+
+// usersNewestFirst is the users list's order.
+var usersNewestFirst = Order{Keys: []SortKey{{"users.id", "bigint"}}, Desc: true}
+
 // ListUsers returns a page of users, newest first, with their State and
-// organization joined in the same query, and whether there is a next page.
-func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter) ([]User, bool, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	// Only the columns the list shows, with the scope's names joined in:
-	// a list page is read far more than it is changed, so it stays lean.
+// organization joined in the same query.
+func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter, req PageRequest) (Page[User], error) {
 	q := db.WithContext(ctx).Table("users").Select(`users.id, users.email, users.name, users.status, users.role,
 		users.member_state_id, users.donor_organization_id, users.last_sign_in_at,
 		ms.iso3 AS state_iso3, ms.name AS state_name, ms.name_fr AS state_name_fr,
@@ -161,38 +171,23 @@ func ListUsers(ctx context.Context, db *gorm.DB, f UserFilter) ([]User, bool, er
 	if f.MemberStateID != 0 {
 		q = q.Where("users.member_state_id = ?", f.MemberStateID)
 	}
-	if f.AfterID > 0 {
-		q = q.Where("users.id < ?", f.AfterID)
+	rows, err := paginate(q, usersNewestFirst, req, func(r userRow) []any { return []any{r.ID} })
+	if err != nil {
+		return Page[User]{}, fmt.Errorf("list users: %w", err)
 	}
-	var rows []struct {
-		ID                                 int64
-		Email, Name                        string
-		Status                             UserStatus
-		Role                               *Role
-		MemberStateID, DonorOrganizationID *int
-		LastSignInAt                       *time.Time
-		StateISO3, StateName, StateNameFr  *string
-		DonorSlug, DonorName, DonorNameFr  *string
-	}
-	if err := q.Order("users.id DESC").Limit(f.Limit + 1).Scan(&rows).Error; err != nil {
-		return nil, false, fmt.Errorf("list users: %w", err)
-	}
-	users := make([]User, len(rows))
-	for i, r := range rows {
-		users[i] = User{ID: r.ID, Email: r.Email, Name: r.Name, Status: r.Status, Role: r.Role,
+	page := Page[User]{Items: make([]User, len(rows.Items)), Next: rows.Next, Prev: rows.Prev}
+	for i, r := range rows.Items {
+		u := User{ID: r.ID, Email: r.Email, Name: r.Name, Status: r.Status, Role: r.Role,
 			MemberStateID: r.MemberStateID, DonorOrganizationID: r.DonorOrganizationID, LastSignInAt: r.LastSignInAt}
 		if r.MemberStateID != nil && r.StateISO3 != nil {
-			users[i].MemberState = &MemberState{ID: *r.MemberStateID, ISO3: *r.StateISO3, Name: deref(r.StateName), NameFr: deref(r.StateNameFr)}
+			u.MemberState = &MemberState{ID: *r.MemberStateID, ISO3: *r.StateISO3, Name: deref(r.StateName), NameFr: deref(r.StateNameFr)}
 		}
 		if r.DonorOrganizationID != nil && r.DonorSlug != nil {
-			users[i].DonorOrganization = &DonorOrganization{ID: *r.DonorOrganizationID, Slug: *r.DonorSlug, Name: deref(r.DonorName), NameFr: deref(r.DonorNameFr)}
+			u.DonorOrganization = &DonorOrganization{ID: *r.DonorOrganizationID, Slug: *r.DonorSlug, Name: deref(r.DonorName), NameFr: deref(r.DonorNameFr)}
 		}
+		page.Items[i] = u
 	}
-	more := len(users) > f.Limit
-	if more {
-		users = users[:f.Limit]
-	}
-	return users, more, nil
+	return page, nil
 }
 
 // Identity is what an OpenID Provider asserted about the person signing in.
@@ -290,20 +285,20 @@ func SignIn(ctx context.Context, db *gorm.DB, id Identity, p SignInPolicy, ev Au
 		if err := tx.Save(&u).Error; err != nil {
 			return err
 		}
-		action := "auth.sign_in"
+		action := ActionSignIn
 		if res.Created {
-			action = "auth.first_sign_in"
+			action = ActionFirstSignIn
 		}
 		after := u.auditView()
-		if fmt.Sprint(before) == fmt.Sprint(after) {
+		if SameValues(before, after) {
 			before = nil // nothing changed but the sign-in itself
 		}
 		ev.Actor = &u
-		if err := recordAudit(tx, ev, action, "user", fmt.Sprint(u.ID), before, after); err != nil {
+		if err := recordChange(tx, ev, action, Target("user", u.ID), before, after); err != nil {
 			return err
 		}
-		if res.BoundBy != "" {
-			if err := recordAudit(tx, ev, "user.role_bound_by_"+res.BoundBy, "user", fmt.Sprint(u.ID), before, after); err != nil {
+		if bound, ok := map[string]AuditAction{"invitation": ActionRoleByInvitation, "bootstrap": ActionRoleByBootstrap, "groups": ActionRoleByGroups}[res.BoundBy]; ok {
+			if err := recordChange(tx, ev, bound, Target("user", u.ID), before, after); err != nil {
 				return err
 			}
 		}
@@ -325,6 +320,17 @@ func (u *User) sameAssignment(a Assignment) bool {
 	return u.Role != nil && *u.Role == a.Role && eqIntPtr(u.MemberStateID, a.MemberStateID) && eqIntPtr(u.DonorOrganizationID, a.DonorOrganizationID)
 }
 
+// assignmentValues is a role and scope as plain values, comparable with ==.
+type assignmentValues struct {
+	Role                Role
+	MemberStateID       int
+	DonorOrganizationID int
+}
+
+func (u *User) assignment() assignmentValues {
+	return assignmentValues{Role: Role(u.RoleName()), MemberStateID: derefInt(u.MemberStateID), DonorOrganizationID: derefInt(u.DonorOrganizationID)}
+}
+
 func eqIntPtr(a, b *int) bool {
 	if a == nil || b == nil {
 		return a == b
@@ -332,15 +338,24 @@ func eqIntPtr(a, b *int) bool {
 	return *a == *b
 }
 
-// auditView is the part of a user the audit trail records.
+// auditView is the part of a user the audit trail records, as values (a
+// State's or organization's ID, 0 for none), so two views compare equal
+// exactly when the account is the same.
 func (u User) auditView() map[string]any {
 	if u.ID == 0 {
 		return nil
 	}
 	return map[string]any{
 		"email": u.Email, "name": u.Name, "status": u.Status, "role": u.RoleName(),
-		"member_state_id": u.MemberStateID, "donor_organization_id": u.DonorOrganizationID,
+		"member_state_id": derefInt(u.MemberStateID), "donor_organization_id": derefInt(u.DonorOrganizationID),
 	}
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // ErrLastAdmin refuses a change that would leave no active administrator.
@@ -369,6 +384,7 @@ func ChangeUser(ctx context.Context, db *gorm.DB, id int64, ch UserChange, ev Au
 		}
 		before := u.auditView()
 		wasAdmin := u.HasRole(RoleAdmin)
+		oldAssignment := u.assignment()
 		if ch.Assignment != nil {
 			if err := ch.Assignment.Validate(); err != nil {
 				return err
@@ -395,36 +411,32 @@ func ChangeUser(ctx context.Context, db *gorm.DB, id int64, ch UserChange, ev Au
 			}
 		}
 		after := u.auditView()
-		roleChanged := fmt.Sprint(before["role"], before["member_state_id"], before["donor_organization_id"]) !=
-			fmt.Sprint(after["role"], after["member_state_id"], after["donor_organization_id"])
-		u.Version++
-		res := tx.Model(&User{}).Where("id = ? AND version = ?", u.ID, ch.Version).Updates(map[string]any{
+		// Compared by value: the same State or organization is no change.
+		roleChanged := u.assignment() != oldAssignment
+		if err := updateVersioned(tx, "users", u.ID, ch.Version, map[string]any{
 			"status": u.Status, "role": u.Role, "member_state_id": u.MemberStateID,
-			"donor_organization_id": u.DonorOrganizationID, "version": u.Version, "updated_at": time.Now().UTC(),
-		})
-		if res.Error != nil {
-			return res.Error
+			"donor_organization_id": u.DonorOrganizationID,
+		}); err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return ErrStaleVersion
-		}
+		u.Version = ch.Version + 1
 		if u.Status == StatusDisabled || roleChanged {
 			if err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", u.ID).Error; err != nil {
 				return err
 			}
 		}
-		action := "user.changed"
+		action := ActionUserChanged
 		switch {
 		case before["status"] == StatusPending && u.Status == StatusActive:
-			action = "user.approved"
+			action = ActionUserApproved
 		case before["status"] != StatusDisabled && u.Status == StatusDisabled:
-			action = "user.disabled"
+			action = ActionUserDisabled
 		case before["status"] == StatusDisabled && u.Status == StatusActive:
-			action = "user.enabled"
+			action = ActionUserEnabled
 		case roleChanged:
-			action = "user.role_changed"
+			action = ActionUserRoleChanged
 		}
-		if err := recordAudit(tx, ev, action, "user", fmt.Sprint(u.ID), before, after); err != nil {
+		if err := recordChange(tx, ev, action, Target("user", u.ID), before, after); err != nil {
 			return err
 		}
 		out = u
@@ -465,7 +477,7 @@ func GrantAdmin(ctx context.Context, db *gorm.DB, email string, ev AuditContext)
 				return err
 			}
 			u.assign(Assignment{Role: RoleAdmin})
-			if err := recordAudit(tx, ev, "user.granted_admin", "user", fmt.Sprint(u.ID), before, u.auditView()); err != nil {
+			if err := recordChange(tx, ev, ActionUserGrantedAdmin, Target("user", u.ID), before, u.auditView()); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"ctap/models"
 )
 
 func yesNo(ctx context.Context, b bool) string {
@@ -31,13 +33,10 @@ func formSummary(ctx context.Context, f UserForm) string {
 	return strings.Join(parts, ", ")
 }
 
-// auditActions are the families of events the audit filter offers.
-var auditActions = []string{"auth.", "user.", "invitation."}
-
 func auditActionOptions(ctx context.Context) []Option {
 	opts := []Option{{Value: "", Label: t(ctx, "admin.any_action")}}
-	for _, a := range auditActions {
-		opts = append(opts, Option{Value: a, Label: t(ctx, "audit."+strings.TrimSuffix(a, "."))})
+	for _, f := range models.AuditFamilies() {
+		opts = append(opts, Option{Value: f + ".", Label: t(ctx, "audit."+f)})
 	}
 	return opts
 }

@@ -517,11 +517,11 @@ func AdminUsersPage(d AdminUsersData) templ.Component {
 
 // UserForm is the administrator's form about one account, as submitted.
 type UserForm struct {
-	Version int
-	Status  string
-	Role    string
-	State   string
-	Donor   string
+	Version int    `form:"version"`
+	Status  string `form:"status" validate:"required,oneof=pending active disabled" msg:"admin.error_status"`
+	Role    string `form:"role" validate:"max=40"`
+	State   string `form:"state" validate:"max=3"`
+	Donor   string `form:"donor" validate:"max=100"`
 	Errors  []FieldError
 }
 
@@ -968,10 +968,10 @@ func AdminUserPage(d AdminUserData) templ.Component {
 
 // InvitationForm is the invitation form as submitted.
 type InvitationForm struct {
-	Email  string
-	Role   string
-	State  string
-	Donor  string
+	Email  string `form:"email" validate:"required,max=254" msg:"admin.error_email_required"`
+	Role   string `form:"role" validate:"required,max=40" msg:"admin.error_role"`
+	State  string `form:"state" validate:"max=3"`
+	Donor  string `form:"donor" validate:"max=100"`
 	Errors []FieldError
 }
 

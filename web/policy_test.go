@@ -38,6 +38,13 @@ var routeMatrix = map[string][]string{
 	"GET /instruments":                   public(),
 	"GET /donors":                        public(),
 	"GET /donors/:slug":                  public(),
+	"GET /needs":                         public(),
+	"GET /needs/new":                     recorders(),
+	"POST /needs":                        recorders(),
+	"GET /needs/:id":                     public(),
+	"GET /needs/:id/edit":                recorders(),
+	"POST /needs/:id/edit":               recorders(),
+	"POST /needs/:id/transition":         signedIn(),
 	"GET /account":                       signedIn(),
 	"POST /account/sessions/end-others":  signedIn(),
 	"GET /admin/users":                   {"admin"},
@@ -54,7 +61,8 @@ func all() []string { return matrixRoles }
 func public() []string {
 	return []string{"anonymous", "viewer", "focal_point", "donor", "secretariat", "admin"}
 }
-func signedIn() []string { return []string{"viewer", "focal_point", "donor", "secretariat", "admin"} }
+func recorders() []string { return []string{"focal_point", "secretariat", "admin"} }
+func signedIn() []string  { return []string{"viewer", "focal_point", "donor", "secretariat", "admin"} }
 
 func allowed(roles []string, role string) bool {
 	for _, r := range roles {

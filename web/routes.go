@@ -48,6 +48,18 @@ func (s *Server) routes() {
 	get("/donors", policy.ReadPublic, h.Donors)
 	get("/donors/:slug", policy.ReadPublic, h.Donor)
 
+	// Technical-assistance needs: the list shows what the person may see
+	// (models.NeedsVisibleTo); each need is checked against the policy.
+	get("/needs", policy.ReadPublic, h.Needs)
+	get("/needs/new", policy.RecordNeeds, h.NewNeed)
+	post("/needs", policy.RecordNeeds, h.CreateNeed)
+	get("/needs/:id", policy.ReadPublic, h.Need)
+	get("/needs/:id/edit", policy.EditNeed, h.EditNeed)
+	post("/needs/:id/edit", policy.EditNeed, h.UpdateNeed)
+	post("/needs/:id/transition", policy.UseAccount, h.NeedTransition)
+
+
+
 	// The signed-in user's own account.
 	get("/account", policy.UseAccount, h.Account)
 	post("/account/sessions/end-others", policy.UseAccount, h.EndOtherSessions)

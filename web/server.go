@@ -122,6 +122,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		BaseURL:              cfg.BaseURL.String(),
 		SessionIdle:          cfg.SessionIdle,
 		Reference:            &models.ReferenceCache{DB: deps.DB},
+		Validate:             handlers.NewValidator(),
 	}
 	if cfg.TrustProxy {
 		s.Echo.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -184,7 +185,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.Echo.Serv
 // Start begins the background work (OpenID Provider discovery, the sweep of
 // expired sessions) until ctx ends; Run calls it, tests that serve through
 // their own listener call it themselves.
-func (s *Server) Start(ctx context.Context) { s.startBackground(ctx) }
+func (s *Server) Start(ctx context.Context) {
+	// The reference data is loaded before the first request, so no page
+	// pays for it (and every page's statement count is its own).
+	warm, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.handlers.Reference.Warm(warm); err != nil {
+		s.logger.Warn("reference data not loaded yet; the first page that needs it will load it", "err", err)
+	}
+	s.startBackground(ctx)
+}
 
 // SignInReady reports whether discovery of the OpenID Provider succeeded.
 func (s *Server) SignInReady() bool { _, err := s.oidc.get(); return err == nil }

@@ -29,13 +29,38 @@ const (
 	// WorkForDonor: record pledges and read the full contribution page of a
 	// donor organization (its donors; the Secretariat and admins).
 	WorkForDonor Permission = "work_for_donor"
+	// ActForState: what a State does on its own records: draft and submit
+	// needs and progress reports, record treaty actions (the State's focal
+	// points, and administrators). The object is the State.
+	ActForState Permission = "act_for_state"
+	// Review: the Secretariat's work on what States submit: review needs,
+	// validate or return progress reports, import treaty actions, manage
+	// reporting periods (the Secretariat and administrators).
+	Review Permission = "review"
+	// RecordNeeds: open the form for a new need (focal points, the
+	// Secretariat and administrators).
+	RecordNeeds Permission = "record_needs"
+	// ReadNeed: see one need (the object carries its State, visibility and
+	// status); decided by models.CanSeeNeed, the same rule as the lists'
+	// scope models.NeedsVisibleTo.
+	ReadNeed Permission = "read_need"
+	// EditNeed: edit one need (its State and the Secretariat, while open).
+	EditNeed Permission = "edit_need"
+	// ReadProgress: see a State's progress reports and narratives (its focal
+	// points, the Secretariat and administrators); decided by
+	// models.CanSeeProgress, the same rule as models.ProgressVisibleTo.
+	ReadProgress Permission = "read_progress"
 )
 
 // Object is what a permission applies to, when it applies to one thing.
 type Object struct {
 	MemberStateID       int
 	DonorOrganizationID int
+	Need                *models.Need
 }
+
+// NeedObject is the object for one need.
+func NeedObject(n models.Need) Object { return Object{MemberStateID: n.MemberStateID, Need: &n} }
 
 // State is the object for a Member State.
 func State(id int) Object { return Object{MemberStateID: id} }
@@ -71,6 +96,36 @@ func Can(u *models.User, p Permission, o Object) bool {
 			return o.DonorOrganizationID != 0
 		}
 		return u.HasRole(models.RoleDonor) && u.DonorOrganizationID != nil && o.DonorOrganizationID != 0 && *u.DonorOrganizationID == o.DonorOrganizationID
+	case ActForState:
+		if o.MemberStateID == 0 {
+			// Route guard: anyone who may act for some State.
+			return u.HasRole(models.RoleAdmin) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
+		}
+		for _, a := range models.ActorsFor(u, o.MemberStateID) {
+			if a == models.ActorState {
+				return true
+			}
+		}
+		return false
+	case Review:
+		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat)
+	case RecordNeeds:
+		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
+	case ReadNeed:
+		if o.Need == nil {
+			return !pending
+		}
+		return models.CanSeeNeed(u, o.Need.MemberStateID, o.Need.Visibility, o.Need.Status)
+	case EditNeed:
+		if o.Need == nil {
+			return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
+		}
+		return models.CanEditNeed(u, *o.Need)
+	case ReadProgress:
+		if o.MemberStateID == 0 {
+			return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
+		}
+		return len(models.ActorsFor(u, o.MemberStateID)) > 0
 	}
 	return false
 }

@@ -1,0 +1,68 @@
+package models
+
+import "gorm.io/gorm"
+
+// Who may see which record is decided here, once per kind: a Go predicate
+// for one record (the policy asks it) and the same rule as a query scope
+// (every list, count, export, chart, report and search goes through it).
+// The tests check the two agree for every role.
+
+// NeedVisibility is who, besides its State and the Secretariat, may see a
+// need.
+type NeedVisibility string
+
+const (
+	VisibilityState  NeedVisibility = "state"  // the State and the Secretariat only
+	VisibilityDonors NeedVisibility = "donors" // shared with donors
+	VisibilityPublic NeedVisibility = "public" // everyone
+)
+
+// NeedVisibilities lists the visibilities from the most private.
+func NeedVisibilities() []NeedVisibility {
+	return []NeedVisibility{VisibilityState, VisibilityDonors, VisibilityPublic}
+}
+
+// Valid reports whether v is a known visibility.
+func (v NeedVisibility) Valid() bool {
+	return v == VisibilityState || v == VisibilityDonors || v == VisibilityPublic
+}
+
+// sharedNeedStatuses are the statuses in which a need shared beyond its
+// State shows there: a draft is unfinished and a withdrawn need is no
+// longer asked for.
+var unsharedNeedStatuses = []string{string(NeedDraft), string(NeedWithdrawn)}
+
+// CanSeeNeed tells whether u (nil: anonymous) may see a need of the State
+// stateID with this visibility and status.
+func CanSeeNeed(u *User, stateID int, v NeedVisibility, s NeedStatus) bool {
+	switch {
+	case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return true
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil && *u.MemberStateID == stateID:
+		return true
+	}
+	if s == NeedDraft || s == NeedWithdrawn {
+		return false
+	}
+	if v == VisibilityPublic {
+		return true
+	}
+	return v == VisibilityDonors && u.HasRole(RoleDonor)
+}
+
+// NeedsVisibleTo is CanSeeNeed as a scope on a query of the needs table.
+func NeedsVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		switch {
+		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+			return q
+		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+			return q.Where("(needs.member_state_id = ? OR (needs.visibility = 'public' AND needs.status NOT IN ?))",
+				*u.MemberStateID, unsharedNeedStatuses)
+		case u.HasRole(RoleDonor):
+			return q.Where("needs.visibility IN ('donors', 'public') AND needs.status NOT IN ?", unsharedNeedStatuses)
+		}
+		return q.Where("needs.visibility = 'public' AND needs.status NOT IN ?", unsharedNeedStatuses)
+	}
+}
+
