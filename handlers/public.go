@@ -106,15 +106,6 @@ func (h *Handlers) State(c echo.Context) error {
 	}))
 }
 
-// Instruments lists the universal legal instruments against terrorism.
-func (h *Handlers) Instruments(c echo.Context) error {
-	list, err := h.Reference.Instruments(ctx(c))
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.InstrumentsPage(list))
-}
-
 // Healthz answers while the process is alive.
 func (h *Handlers) Healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")

@@ -55,6 +55,13 @@ var routeMatrix = map[string][]string{
 	"POST /admin/invitations":            {"admin"},
 	"POST /admin/invitations/:id/revoke": {"admin"},
 	"GET /admin/audit":                   {"admin"},
+	// Treaty status.
+	"GET /states/:iso3/treaties":        public(),
+	"GET /states/:iso3/treaties/:code":  {"focal_point", "admin"},
+	"POST /states/:iso3/treaties/:code": {"focal_point", "admin"},
+	"GET /instruments/import":           {"secretariat", "admin"},
+	"POST /instruments/import":          {"secretariat", "admin"},
+	// Progress against each paragraph.
 }
 
 func all() []string { return matrixRoles }
@@ -76,7 +83,7 @@ func allowed(roles []string, role string) bool {
 // concrete turns a route pattern into a URL to request.
 func concrete(path string, userID int64, invitationID int64) string {
 	r := strings.NewReplacer(
-		":tag", "fr", ":n", "1", ":iso3", "KEN", ":slug", "norway",
+		":tag", "fr", ":n", "1", ":iso3", "KEN", ":slug", "norway", ":code", "hague-1970", ":v", "1",
 		":id/revoke", fmt.Sprintf("%d/revoke", invitationID), ":id", fmt.Sprint(userID),
 	)
 	p := r.Replace(path)

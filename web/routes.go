@@ -58,6 +58,14 @@ func (s *Server) routes() {
 	post("/needs/:id/edit", policy.EditNeed, h.UpdateNeed)
 	post("/needs/:id/transition", policy.UseAccount, h.NeedTransition)
 
+	// Treaty status. /instruments (above) shows the matrix; a State's focal
+	// points record its actions (the handler checks the State); the
+	// Secretariat imports them.
+	get("/states/:iso3/treaties", policy.ReadPublic, h.StateTreaties)
+	get("/states/:iso3/treaties/:code", policy.ActForState, h.EditStateTreaty)
+	post("/states/:iso3/treaties/:code", policy.ActForState, h.SaveStateTreaty)
+	get("/instruments/import", policy.Review, h.TreatyImportForm)
+	post("/instruments/import", policy.Review, h.ImportTreaties)
 
 
 	// The signed-in user's own account.
