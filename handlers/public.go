@@ -58,8 +58,18 @@ func (h *Handlers) Paragraph(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// How the States' validated reports of the current period are
+	// distributed: an aggregate, for whoever may read some State's progress.
+	var dist *models.ProgressDistribution
+	if policy.Anyone(reqctx.User(ctx(c)), policy.ReadProgress) {
+		d, err := models.DistributionFor(ctx(c), h.DB, n, models.Today())
+		if err != nil {
+			return err
+		}
+		dist = &d
+	}
 	return render(c, http.StatusOK, views.ParagraphPage(views.ParagraphData{
-		Resolution: res, Paragraph: p, Footnotes: notes, Count: count,
+		Resolution: res, Paragraph: p, Footnotes: notes, Count: count, Distribution: dist,
 	}))
 }
 

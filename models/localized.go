@@ -1,10 +1,6 @@
 package models
 
-import (
-	"database/sql/driver"
-	"encoding/json"
-	"fmt"
-)
+import "database/sql/driver"
 
 // Localized is a name or title in several languages, stored as one jsonb
 // object keyed by language tag ({"en": "...", "fr": "..."}), so that a new
@@ -22,36 +18,18 @@ func (l Localized) In(lang string) string {
 
 // Value stores the object as jsonb.
 func (l Localized) Value() (driver.Value, error) {
-	if l == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(map[string]string(l))
-	if err != nil {
-		return nil, fmt.Errorf("localized: %w", err)
-	}
-	return string(b), nil
+	return jsonbValue(map[string]string(l), l == nil, "{}", "localized")
 }
 
 // Scan reads a jsonb object.
 func (l *Localized) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*l = nil
-		return nil
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	default:
-		return fmt.Errorf("localized: cannot scan %T", src)
-	}
 	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("localized: %w", err)
+	ok, err := jsonbScan(src, &m, "localized")
+	if !ok {
+		m = nil
 	}
 	*l = m
-	return nil
+	return err
 }
 
 // GormDataType tells GORM the column type.

@@ -66,3 +66,31 @@ func NeedsVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
 	}
 }
 
+// CanSeeProgress tells whether u (nil: anonymous) may see the progress
+// reports of the State stateID, whatever their status: the State's focal
+// points, the Secretariat and administrators. (The distribution of
+// validated statuses over all States, an aggregate, is shown to whoever
+// may see some State's progress.)
+func CanSeeProgress(u *User, stateID int) bool {
+	switch {
+	case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return true
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil && *u.MemberStateID == stateID:
+		return true
+	}
+	return false
+}
+
+// ProgressVisibleTo is CanSeeProgress as a scope on a query of the
+// progress_reports table.
+func ProgressVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		switch {
+		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+			return q
+		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+			return q.Where("progress_reports.member_state_id = ?", *u.MemberStateID)
+		}
+		return q.Where("false")
+	}
+}

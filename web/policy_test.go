@@ -62,6 +62,18 @@ var routeMatrix = map[string][]string{
 	"GET /instruments/import":           {"secretariat", "admin"},
 	"POST /instruments/import":          {"secretariat", "admin"},
 	// Progress against each paragraph.
+	"GET /states/:iso3/progress":                recorders(),
+	"POST /states/:iso3/progress/carry-forward": {"focal_point", "admin"},
+	"GET /states/:iso3/progress/:n":             recorders(),
+	"GET /states/:iso3/progress/:n/edit":        {"focal_point", "admin"},
+	"POST /states/:iso3/progress/:n/edit":       {"focal_point", "admin"},
+	"POST /states/:iso3/progress/:n/transition": recorders(),
+	"GET /states/:iso3/progress/:n/versions/:v": recorders(),
+	"GET /admin/periods":                        {"secretariat", "admin"},
+	"GET /admin/periods/new":                    {"secretariat", "admin"},
+	"POST /admin/periods":                       {"secretariat", "admin"},
+	"GET /admin/periods/:id":                    {"secretariat", "admin"},
+	"POST /admin/periods/:id":                   {"secretariat", "admin"},
 }
 
 func all() []string { return matrixRoles }

@@ -67,6 +67,22 @@ func (s *Server) routes() {
 	get("/instruments/import", policy.Review, h.TreatyImportForm)
 	post("/instruments/import", policy.Review, h.ImportTreaties)
 
+	// Progress against each paragraph. A State's reports are read by its
+	// focal points, the Secretariat and admins (the handler checks the
+	// State: models.CanSeeProgress); the State edits and submits, the
+	// Secretariat validates or returns (models.ProgressWorkflow decides).
+	get("/states/:iso3/progress", policy.ReadProgress, h.Progress)
+	post("/states/:iso3/progress/carry-forward", policy.ActForState, h.CarryForward)
+	get("/states/:iso3/progress/:n", policy.ReadProgress, h.ProgressParagraph)
+	get("/states/:iso3/progress/:n/edit", policy.ActForState, h.EditProgress)
+	post("/states/:iso3/progress/:n/edit", policy.ActForState, h.SaveProgress)
+	post("/states/:iso3/progress/:n/transition", policy.ReadProgress, h.ProgressTransition)
+	get("/states/:iso3/progress/:n/versions/:v", policy.ReadProgress, h.ProgressVersion)
+	get("/admin/periods", policy.Review, h.AdminPeriods)
+	get("/admin/periods/new", policy.Review, h.AdminNewPeriod)
+	post("/admin/periods", policy.Review, h.AdminCreatePeriod)
+	get("/admin/periods/:id", policy.Review, h.AdminPeriod)
+	post("/admin/periods/:id", policy.Review, h.AdminUpdatePeriod)
 
 	// The signed-in user's own account.
 	get("/account", policy.UseAccount, h.Account)
