@@ -199,6 +199,8 @@ func (h *Handlers) landing(u *models.User, next string) string {
 		return "/donors/" + u.DonorOrganization.Slug
 	case u.HasRole(models.RoleAdmin):
 		return "/admin/users"
+	case u.HasRole(models.RoleSecretariat):
+		return "/review"
 	}
 	return "/"
 }

@@ -96,26 +96,6 @@ func (h *Handlers) States(c echo.Context) error {
 	return render(c, http.StatusOK, views.StatesPage(views.StatesData{States: states, Filter: f, Total: len(all)}))
 }
 
-// State shows one Member State.
-func (h *Handlers) State(c echo.Context) error {
-	iso3 := c.Param("iso3")
-	if len(iso3) != 3 {
-		return echo.ErrNotFound
-	}
-	s, err := h.Reference.MemberStateByISO3(ctx(c), iso3)
-	if err != nil {
-		return err
-	}
-	if s.ISO3 != iso3 {
-		// One address per State: /states/ken goes to /states/KEN.
-		return c.Redirect(http.StatusMovedPermanently, "/states/"+s.ISO3)
-	}
-	return render(c, http.StatusOK, views.StatePage(views.StateData{
-		State:     s,
-		Workspace: policy.Can(reqctx.User(ctx(c)), policy.WorkOnState, policy.State(s.ID)),
-	}))
-}
-
 // Healthz answers while the process is alive.
 func (h *Handlers) Healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")

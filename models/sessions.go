@@ -30,6 +30,8 @@ var _ scs.CtxStore = (*SessionStore)(nil)
 // session; the store fills it.
 type SessionSlot struct {
 	User *User // nil for an anonymous session or a deleted user
+	// Waiting are the navigation's counts, read in the same statement.
+	Waiting WaitingCounts
 }
 
 type slotKey struct{}
@@ -66,26 +68,34 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		)
 		SELECT s.data, u.id, u.issuer, u.subject, u.email, u.email_verified, u.name, u.status, u.role,
 			u.member_state_id, u.donor_organization_id, u.version, u.last_sign_in_at,
-			ms.iso3, ms.name, ms.name_fr, d.slug, d.name, d.name_fr
+			ms.iso3, ms.name, ms.name_fr, d.slug, d.name, d.name_fr,
+			CASE WHEN u.status = 'active' AND u.role IN ('admin', 'secretariat') THEN
+				(SELECT count(*) FROM needs WHERE status IN ('submitted', 'under_review')) END,
+			CASE WHEN u.status = 'active' AND u.role IN ('admin', 'secretariat') THEN
+				(SELECT count(*) FROM progress_reports WHERE status = 'submitted') END,
+			CASE WHEN u.status = 'active' AND u.role = 'focal_point' THEN
+				(SELECT count(*) FROM progress_reports WHERE member_state_id = u.member_state_id AND status = 'returned') END
 		FROM s
 		LEFT JOIN users u ON u.id = s.user_id
 		LEFT JOIN member_states ms ON ms.id = u.member_state_id
 		LEFT JOIN donor_organizations d ON d.id = u.donor_organization_id`,
 		sql.Named("token", token), sql.Named("idle", s.IdleTimeout.Seconds())).Row()
 	var (
-		data                                 []byte
-		id                                   sql.NullInt64
-		issuer, subject, email, name, status sql.NullString
-		verified                             sql.NullBool
-		role                                 *string
-		stateID, donorID, version            sql.NullInt64
-		lastSignIn                           sql.NullTime
-		iso3, stateName, stateNameFr         sql.NullString
-		donorSlug, donorName, donorNameFr    sql.NullString
+		data                                  []byte
+		id                                    sql.NullInt64
+		issuer, subject, email, name, status  sql.NullString
+		verified                              sql.NullBool
+		role                                  *string
+		stateID, donorID, version             sql.NullInt64
+		lastSignIn                            sql.NullTime
+		iso3, stateName, stateNameFr          sql.NullString
+		donorSlug, donorName, donorNameFr     sql.NullString
+		reviewNeeds, reviewProgress, returned sql.NullInt64
 	)
 	err := row.Scan(&data, &id, &issuer, &subject, &email, &verified, &name, &status, &role,
 		&stateID, &donorID, &version, &lastSignIn,
-		&iso3, &stateName, &stateNameFr, &donorSlug, &donorName, &donorNameFr)
+		&iso3, &stateName, &stateNameFr, &donorSlug, &donorName, &donorNameFr,
+		&reviewNeeds, &reviewProgress, &returned)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -121,6 +131,9 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		u.DonorOrganization = &DonorOrganization{ID: did, Slug: donorSlug.String, Name: donorName.String, NameFr: donorNameFr.String}
 	}
 	slot.User = u
+	slot.Waiting = WaitingCounts{
+		ReviewNeeds: int(reviewNeeds.Int64), ReviewProgress: int(reviewProgress.Int64), Returned: int(returned.Int64),
+	}
 	return data, true, nil
 }
 

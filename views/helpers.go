@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"ctap/assets"
@@ -76,18 +75,6 @@ func currentPath(ctx context.Context) string {
 		return p
 	}
 	return "/"
-}
-
-// navCurrent tells whether the page is in the navigation section href.
-func navCurrent(ctx context.Context, href string) bool {
-	p := currentPath(ctx)
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	if href == "/" {
-		return p == "/"
-	}
-	return p == href || strings.HasPrefix(p, href+"/")
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

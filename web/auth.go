@@ -63,6 +63,7 @@ func (s *Server) sessionMiddleware() []echo.MiddlewareFunc {
 					return models.ErrForbidden
 				default:
 					user = slot.User
+					ctx = reqctx.WithWaiting(ctx, slot.Waiting)
 				}
 			}
 			ctx = reqctx.WithUser(ctx, user)

@@ -69,11 +69,12 @@ var routeMatrix = map[string][]string{
 	"POST /states/:iso3/progress/:n/edit":       {"focal_point", "admin"},
 	"POST /states/:iso3/progress/:n/transition": recorders(),
 	"GET /states/:iso3/progress/:n/versions/:v": recorders(),
-	"GET /admin/periods":                        {"secretariat", "admin"},
-	"GET /admin/periods/new":                    {"secretariat", "admin"},
-	"POST /admin/periods":                       {"secretariat", "admin"},
-	"GET /admin/periods/:id":                    {"secretariat", "admin"},
-	"POST /admin/periods/:id":                   {"secretariat", "admin"},
+	"GET /review":             {"secretariat", "admin"},
+	"GET /admin/periods":      {"secretariat", "admin"},
+	"GET /admin/periods/new":  {"secretariat", "admin"},
+	"POST /admin/periods":     {"secretariat", "admin"},
+	"GET /admin/periods/:id":  {"secretariat", "admin"},
+	"POST /admin/periods/:id": {"secretariat", "admin"},
 }
 
 func all() []string { return matrixRoles }

@@ -58,6 +58,9 @@ func (s *Server) routes() {
 	post("/needs/:id/edit", policy.EditNeed, h.UpdateNeed)
 	post("/needs/:id/transition", policy.UseAccount, h.NeedTransition)
 
+	// The Secretariat's starting page: what waits for its review.
+	get("/review", policy.Review, h.Review)
+
 	// Treaty status. /instruments (above) shows the matrix; a State's focal
 	// points record its actions (the handler checks the State); the
 	// Secretariat imports them.

@@ -121,3 +121,16 @@ func DevMode(ctx context.Context) bool {
 	on, _ := ctx.Value(devKey{}).(bool)
 	return on
 }
+
+type waitingKey struct{}
+
+// WithWaiting records the navigation's counts of what waits for the user.
+func WithWaiting(ctx context.Context, w models.WaitingCounts) context.Context {
+	return context.WithValue(ctx, waitingKey{}, w)
+}
+
+// Waiting returns the counts of what waits for the user (zero: nothing).
+func Waiting(ctx context.Context) models.WaitingCounts {
+	w, _ := ctx.Value(waitingKey{}).(models.WaitingCounts)
+	return w
+}

@@ -39,7 +39,8 @@ func skipCrawl(p string) bool {
 }
 
 var (
-	codeSegment  = regexp.MustCompile(`^[A-Z]{3}$|^[0-9]+$`)
+	// A State's ISO code, a number, or an instrument's code (tokyo-1963).
+	codeSegment  = regexp.MustCompile(`^[A-Z]{3}$|^[0-9]+$|^[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9]{4}$`)
 	donorSegment = regexp.MustCompile(`^/donors/[a-z0-9-]+$`)
 )
 
