@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ func (h *Handlers) needFilter(c echo.Context) (models.NeedFilter, views.NeedFilt
 	} else {
 		form.Paragraph = ""
 	}
-	if contains(models.NeedThemes(), form.Theme) {
+	if slices.Contains(models.NeedThemes(), form.Theme) {
 		f.Theme = form.Theme
 	} else {
 		form.Theme = ""
@@ -46,7 +47,7 @@ func (h *Handlers) needFilter(c echo.Context) (models.NeedFilter, views.NeedFilt
 	} else {
 		form.Status = ""
 	}
-	if contains(models.NeedPriorities, form.Priority) {
+	if slices.Contains(models.NeedPriorities, form.Priority) {
 		f.Priority = form.Priority
 	} else {
 		form.Priority = ""
@@ -60,21 +61,12 @@ func (h *Handlers) needFilter(c echo.Context) (models.NeedFilter, views.NeedFilt
 		form.Query = string([]rune(form.Query)[:100])
 	}
 	f.Query = form.Query
-	if contains(models.NeedSorts(), form.Sort) && form.Sort != "updated" {
+	if slices.Contains(models.NeedSorts(), form.Sort) && form.Sort != "updated" {
 		f.Sort = form.Sort
 	} else {
 		form.Sort = ""
 	}
 	return f, form, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // needRows joins each need to its State from the reference cache.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -204,11 +205,11 @@ func ValidateNeed(ctx context.Context, ref *ReferenceCache, u *User, in NeedInpu
 		p.Add("theme", "validation.choose")
 	}
 	n.Theme = in.Theme
-	if !contains(NeedPriorities, in.Priority) {
+	if !slices.Contains(NeedPriorities, in.Priority) {
 		p.Add("priority", "validation.choose")
 	}
 	n.Priority = in.Priority
-	if !contains(NeedModalities, in.Modality) {
+	if !slices.Contains(NeedModalities, in.Modality) {
 		p.Add("modality", "validation.choose")
 	}
 	n.Modality = in.Modality
@@ -265,15 +266,6 @@ func NeedThemes() []string {
 		"joint_initiatives", "voluntary_contributions", "resources", "reporting"}
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 func sortInt32(a []int32) {
 	for i := 1; i < len(a); i++ {
 		for j := i; j > 0 && a[j] < a[j-1]; j-- {
@@ -300,7 +292,7 @@ func parseDate(p Problems, field, raw string) *time.Time {
 type NeedEvent struct {
 	ID         int64
 	NeedID     int64
-	At         time.Time
+	At         time.Time `gorm:"default:now()"` // the database's clock when zero
 	ActorID    *int64
 	ActorName  string
 	Kind       string // created, edited, transition

@@ -296,12 +296,14 @@ type conflictRow struct {
 	Differs              bool
 }
 
+func newConflictRow(label, theirs, yours string) conflictRow {
+	return conflictRow{Label: label, Theirs: theirs, Yours: yours, Differs: strings.TrimSpace(theirs) != strings.TrimSpace(yours)}
+}
+
 // needConflictRows sets the saved version beside the person's, field by
 // field, so they can carry over what they typed.
 func needConflictRows(ctx context.Context, theirs, yours models.NeedInput) []conflictRow {
-	row := func(id, a, b string) conflictRow {
-		return conflictRow{Label: t(ctx, id), Theirs: a, Yours: b, Differs: strings.TrimSpace(a) != strings.TrimSpace(b)}
-	}
+	row := func(id, a, b string) conflictRow { return newConflictRow(t(ctx, id), a, b) }
 	enum := func(prefix, v string) string {
 		if v == "" {
 			return ""

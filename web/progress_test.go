@@ -246,7 +246,7 @@ func TestProgressSaveOnAnOutdatedVersionIsRefusedShowingBoth(t *testing.T) {
 	if stale.StatusCode != http.StatusConflict {
 		t.Fatalf("stale save: %d", stale.StatusCode)
 	}
-	for _, want := range []string{"Someone else saved this report", "The admin&#39;s text.", "The focal point&#39;s late text.", "Saved version", "Your version", `name="version" value="2"`} {
+	for _, want := range []string{"Someone else saved this report", "The admin&#39;s text.", "The focal point&#39;s late text.", "Saved meanwhile", "Yours", `name="version" value="2"`} {
 		if !strings.Contains(stale.Body, want) {
 			t.Errorf("the conflict page lacks %q", want)
 		}

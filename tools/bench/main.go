@@ -45,7 +45,19 @@ var pages = []page{
 	{"account (viewer)", "/account", "/account", "viewer@example.org"},
 	{"users, 50 rows (admin)", "/admin/users", "/admin/users", "admin@example.org"},
 	{"audit, 50 rows (admin)", "/admin/audit", "/admin/audit", "admin@example.org"},
+	{"needs, 50 rows (focal point)", "/needs", "/needs", "focal.ken@example.org"},
+	{"needs, 50 rows (Secretariat)", "/needs", "/needs", "secretariat@example.org"},
+	{"state (Secretariat)", "/states/KEN", "/states/:iso3", "secretariat@example.org"},
+	{"progress (focal point)", "/states/KEN/progress", "/states/:iso3/progress", "focal.ken@example.org"},
+	{"instruments (focal point)", "/instruments", "/instruments", "focal.ken@example.org"},
+	{"review queue (Secretariat)", "/review", "/review", "secretariat@example.org"},
+	{"needs CSV, 1,000 rows (Secretariat)", "/needs?" + exportFilter + "&format=csv", "/needs", "secretariat@example.org"},
 }
+
+// exportFilter picks about 1,000 of the 2,000 needs a unit of
+// `ctap seed --scale` adds (the bench loads 10 units): one theme's needs in
+// two statuses. The run reports the rows the export returned.
+const exportFilter = "status=accepted&priority=high"
 
 // Result is one page's figures.
 type Result struct {
