@@ -302,7 +302,15 @@ func newConflictRow(label, theirs, yours string) conflictRow {
 
 // needConflictRows sets the saved version beside the person's, field by
 // field, so they can carry over what they typed.
-func needConflictRows(ctx context.Context, theirs, yours models.NeedInput) []conflictRow {
+func needConflictRows(ctx context.Context, states []models.MemberState, theirs, yours models.NeedInput) []conflictRow {
+	stateName := func(iso3 string) string {
+		for _, s := range states {
+			if s.ISO3 == iso3 {
+				return s.LocalName(lang(ctx))
+			}
+		}
+		return iso3
+	}
 	row := func(id, a, b string) conflictRow { return newConflictRow(t(ctx, id), a, b) }
 	enum := func(prefix, v string) string {
 		if v == "" {
@@ -313,7 +321,7 @@ func needConflictRows(ctx context.Context, theirs, yours models.NeedInput) []con
 	cost := func(in models.NeedInput) string { return strings.TrimSpace(in.Cost + " " + in.Currency) }
 	dates := func(in models.NeedInput) string { return strings.TrimSpace(in.TargetStart + " – " + in.TargetEnd) }
 	return []conflictRow{
-		row("needs.col_state", theirs.State, yours.State),
+		row("needs.col_state", stateName(theirs.State), stateName(yours.State)),
 		row("needs.col_title", theirs.Title, yours.Title),
 		row("needs.description", theirs.Description, yours.Description),
 		row("needs.col_paragraphs", strings.Join(theirs.Paragraphs, ", "), strings.Join(yours.Paragraphs, ", ")),

@@ -1348,7 +1348,7 @@ func NeedFormPage(d NeedFormData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = ConflictTable("conflict-caption", t(ctx, "needs.stale_caption"), needConflictRows(ctx, d.Current.Need.InputOf(d.Current.State.ISO3), d.Form.NeedInput)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ConflictTable("conflict-caption", t(ctx, "needs.stale_caption"), needConflictRows(ctx, d.States, d.Current.Need.InputOf(d.Current.State.ISO3), d.Form.NeedInput)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -614,3 +614,47 @@ func killLeftovers(profile string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// NewBrowserAs starts a Browser (see NewBrowser) for one of several people
+// in a test, named who (e.g. "focal point", "secretariat"). When the test
+// fails, the screenshots of its steps, and one of its page at the end, are
+// written to the subfolder of the test's folder named after who, so that
+// every browser's are kept: NewBrowser's own, one folder per test, keep
+// only the browser started first.
+func NewBrowserAs(t testing.TB, who string) *Browser {
+	t.Helper()
+	b := NewBrowser(t)
+	// Registered after NewBrowser's cleanups, so it runs before them, with
+	// the browser still up. It hands the steps over: NewBrowser's own
+	// writer then has only its last screenshot left.
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		if png, err := run(b, chromedp.FullScreenshot(100)); err == nil {
+			b.shots = append(b.shots, shot{step: "at the end of the failed test", png: png})
+		}
+		shots := b.shots
+		b.shots = nil
+		dir := filepath.Join(screenshotDir(t.Name()), Slug(who, 40, "browser"))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Logf("screenshots of %s not written: %v", who, err)
+			return
+		}
+		old, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+		for _, f := range old {
+			os.Remove(f)
+		}
+		for i, s := range shots {
+			if s.png == nil {
+				continue
+			}
+			name := fmt.Sprintf("%02d-%s.png", i+1, Slug(s.step, 60, "step"))
+			if err := os.WriteFile(filepath.Join(dir, name), s.png, 0o644); err != nil {
+				t.Logf("screenshot %s not written: %v", name, err)
+			}
+		}
+		t.Logf("screenshots of the browser steps of %s: %s", who, dir)
+	})
+	return b
+}
