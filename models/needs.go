@@ -302,6 +302,15 @@ type NeedEvent struct {
 	Changed    pq.StringArray `gorm:"type:text[]"`
 }
 
+// BeforeCreate stores an event that changed no field with an empty list:
+// the column is NOT NULL.
+func (e *NeedEvent) BeforeCreate(*gorm.DB) error {
+	if e.Changed == nil {
+		e.Changed = pq.StringArray{}
+	}
+	return nil
+}
+
 func actorName(ev AuditContext) string {
 	if ev.Actor != nil {
 		return ev.Actor.DisplayName()

@@ -59,8 +59,10 @@ func ResolveScope(ctx context.Context, db *gorm.DB, role Role, scope string) (As
 
 // SeedDemo loads the synthetic demo data: invitations for the demo
 // accounts (so their first sign-in through the development provider binds
-// their role). Reference data comes with the migrations. Running it again
-// adds nothing.
+// their role), a reporting period open today, and the workspace tables:
+// needs with their histories, progress reports with their versions, and
+// treaty actions (seed_workspace.go). Reference data comes with the
+// migrations. Running it again adds nothing.
 func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 	invited := 0
 	for _, a := range DemoAccounts() {
@@ -87,5 +89,13 @@ func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 		}
 		invited++
 	}
-	return fmt.Sprintf("demo data: %d demo account(s) invited (synthetic, example.org addresses)", invited), nil
+	ws, err := seedDemoWorkspace(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	summary := fmt.Sprintf("demo data: %d demo account(s) invited (synthetic, example.org addresses)", invited)
+	if ws.Empty() {
+		return summary + "; the demo needs, progress reports and treaty actions were there already", nil
+	}
+	return summary + "; " + ws.String() + ` added (synthetic: titles and narratives end in "(demo)")`, nil
 }
