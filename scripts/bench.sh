@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: build ctap, load production-scale synthetic data into a fresh
 # database, serve it on loopback and drive the main pages with the load
-# generator in tools/bench. Figures go to bench/out/results.json.
+# generator in tools/bench, and PostgreSQL alone with the same statements.
+# Figures go to bench/out/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${CTAP_BENCH_SCALE:-10}
@@ -19,6 +20,11 @@ bin/ctap seed --scale "$scale"
 export GOMEMLIMIT=${GOMEMLIMIT:-40MiB}
 export CTAP_ADDR=127.0.0.1:$port CTAP_BASE_URL=http://127.0.0.1:$port CTAP_DEV_IDP=true \
   CTAP_LOG_LEVEL=error CTAP_SIGNIN_RATE=1000
+# The server records a page's statements here when the bench asks
+# (X-Bench-Record-SQL); the bench replays them against PostgreSQL alone
+# (DATABASE_URL) for its "vs PG" column. bench/out is git-ignored.
+export CTAP_BENCH_SQL_DIR=$PWD/bench/out/sql
+mkdir -p "$CTAP_BENCH_SQL_DIR"
 bin/ctap serve 2>bin/bench-server.log &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT

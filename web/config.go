@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,12 @@ type Config struct {
 	SessionIdle     time.Duration // CTAP_SESSION_IDLE_TIMEOUT
 	SignInPerMinute int           // CTAP_SIGNIN_RATE: attempts per address
 	TrustProxy      bool          // CTAP_TRUST_PROXY: client address from X-Forwarded-For
+	// BenchSQLDir (CTAP_BENCH_SQL_DIR, unset by default) is for `make bench`
+	// only: when set, a request carrying X-Bench-Record-SQL: <name> has its
+	// SQL statements, arguments written in, saved to <dir>/<name>.sql, so
+	// the bench can replay them against PostgreSQL alone. Never set it in
+	// production: any client could then make the server write files there.
+	BenchSQLDir string
 }
 
 // OIDCConfig is the relying party's configuration.
@@ -147,6 +154,11 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 	}
 	if c.TrustProxy, err = boolVar(env, "CTAP_TRUST_PROXY", false); err != nil {
 		return c, err
+	}
+	if c.BenchSQLDir = env("CTAP_BENCH_SQL_DIR"); c.BenchSQLDir != "" {
+		if fi, err := os.Stat(c.BenchSQLDir); err != nil || !fi.IsDir() {
+			return c, fmt.Errorf("CTAP_BENCH_SQL_DIR is not a directory: create it, or leave the variable unset outside `make bench`")
+		}
 	}
 	for _, e := range strings.Split(env("CTAP_BOOTSTRAP_ADMINS"), ",") {
 		if e = strings.TrimSpace(e); e != "" {

@@ -2,8 +2,15 @@ package web
 
 import (
 	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,6 +28,68 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	sql      *prometheus.HistogramVec
+	// recordSQL saves the statements of requests that ask for it, for the
+	// bench; off unless CTAP_BENCH_SQL_DIR is set.
+	recordSQL sqlRecording
+}
+
+// sqlRecording writes the SQL statements of a request carrying
+// X-Bench-Record-SQL: <name> to <dir>/<name>.sql, one statement per entry
+// separated by a line "-- next", so the bench can replay a page's exact
+// work against PostgreSQL alone. With no dir it does nothing.
+type sqlRecording struct {
+	dir    string // Config.BenchSQLDir
+	logger *slog.Logger
+}
+
+// BenchRecordSQLHeader names the file a request's statements are written to.
+const BenchRecordSQLHeader = "X-Bench-Record-SQL"
+
+// benchRecordName is what the header may say: a file name that cannot
+// leave the directory.
+var benchRecordName = regexp.MustCompile(`^[a-z0-9-]{1,100}$`)
+
+// name returns the file name r asks its statements to be written to, if
+// recording is on and the name is acceptable.
+func (rec sqlRecording) name(r *http.Request) (string, bool) {
+	if rec.dir == "" {
+		return "", false
+	}
+	name := r.Header.Get(BenchRecordSQLHeader)
+	if name == "" {
+		return "", false
+	}
+	if !benchRecordName.MatchString(name) {
+		rec.logger.Warn("statements not recorded: "+BenchRecordSQLHeader+" must match "+benchRecordName.String(), "name", name)
+		return "", false
+	}
+	return name, true
+}
+
+// write saves the statements under name. It writes a temporary file and
+// renames it, so a reader never sees half a recording.
+func (rec sqlRecording) write(name string, statements []string) error {
+	f, err := os.CreateTemp(rec.dir, "."+name+"-*.tmp")
+	if err != nil {
+		return fmt.Errorf("record statements: %w", err)
+	}
+	defer os.Remove(f.Name()) // a no-op once renamed
+	var body string
+	if len(statements) > 0 {
+		body = strings.Join(statements, "\n-- next\n") + "\n"
+	}
+	_, err = io.WriteString(f, body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("record statements in %s: %w", f.Name(), err)
+	}
+	path := filepath.Join(rec.dir, name+".sql")
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("record statements in %s: %w", path, err)
+	}
+	return nil
 }
 
 func newMetrics(reg *prometheus.Registry, db *sql.DB) *metrics {
@@ -59,9 +128,22 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) countStatements(observe func(*http.Request, string, int)) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ctx, counter := models.WithStatementCounter(c.Request().Context())
+			newCounter := models.WithStatementCounter
+			recordAs, record := m.recordSQL.name(c.Request())
+			if record {
+				newCounter = models.WithStatementRecorder
+			}
+			ctx, counter := newCounter(c.Request().Context())
 			c.SetRequest(c.Request().WithContext(ctx))
 			err := next(c)
+			if record {
+				// The answer may be on its way already; the bench reads the
+				// file once it has the whole answer, which the server sends
+				// only after this returns.
+				if werr := m.recordSQL.write(recordAs, counter.Recorded()); werr != nil {
+					m.recordSQL.logger.Error("bench: statements not recorded", "err", werr)
+				}
+			}
 			route := c.Path()
 			if route == "" {
 				route = "unmatched"

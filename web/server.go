@@ -81,6 +81,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		observe:   deps.StatementObserver,
 		metrics:   newMetrics(prometheus.NewRegistry(), sqlDB),
 	}
+	s.metrics.recordSQL = sqlRecording{dir: cfg.BenchSQLDir, logger: deps.Logger} // off unless CTAP_BENCH_SQL_DIR
 	if cfg.DevIDP && cfg.OIDC.Issuer == cfg.BaseURL.String()+DevIDPPath {
 		if cfg.OIDC.ClientSecret == "" {
 			// The provider and the portal share this process: a fresh
