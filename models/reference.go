@@ -113,6 +113,16 @@ type Instrument struct {
 	AdoptedAt        string
 	Depositary       string
 	EntryIntoForceOn *time.Time
+	// OpenForSignature is false for an instrument States join without
+	// signing (the 2005 Amendment to the CPPNM is ratified, accepted or
+	// approved directly).
+	OpenForSignature bool
+}
+
+// requiresSignature tells whether an act of consent of kind k must
+// confirm an earlier signature of this instrument.
+func (in Instrument) requiresSignature(k TreatyActionKind) bool {
+	return in.OpenForSignature && k.NeedsSignature()
 }
 
 // ListInstruments returns the instruments in chronological order.

@@ -285,12 +285,15 @@ func checkActionDate(p Problems, field string, d time.Time, inst Instrument, tod
 // acceptance or approval confirming a signature dated on or before it.
 func checkTreatyPair(p Problems, inst Instrument, sig *time.Time, kind TreatyActionKind, consent *time.Time, today time.Time, f treatyFields) {
 	if sig != nil {
+		if !inst.OpenForSignature {
+			p.Add(f.SignatureDate, "treaty.no_signature")
+		}
 		checkActionDate(p, f.SignatureDate, *sig, inst, today)
 	}
 	if consent != nil {
 		checkActionDate(p, f.ConsentDate, *consent, inst, today)
 	}
-	if consent == nil || !kind.NeedsSignature() {
+	if consent == nil || !inst.requiresSignature(kind) {
 		return
 	}
 	switch {
@@ -1016,7 +1019,11 @@ func checkImportAgainst(rows []importRow, existing []TreatyAction, today time.Ti
 		if p.sigLine == 0 && p.consentLine == 0 {
 			continue
 		}
-		if p.consent == nil || !p.kind.NeedsSignature() {
+		if p.sigLine != 0 && !p.inst.OpenForSignature {
+			problems = append(problems, ImportProblem{Line: p.sigLine, Column: "action", ID: "treaty.no_signature"})
+			continue
+		}
+		if p.consent == nil || !p.inst.requiresSignature(p.kind) {
 			continue
 		}
 		switch {

@@ -105,30 +105,38 @@ func instrument(t *testing.T, ref *models.ReferenceCache, code string) models.In
 }
 
 func TestTreatyEditsAreCheckedAgainstTheInstrumentTheSignatureAndToday(t *testing.T) {
-	hague := models.Instrument{Code: "hague-1970", AdoptedOn: day("1970-12-16")}
+	hague := models.Instrument{Code: "hague-1970", AdoptedOn: day("1970-12-16"), OpenForSignature: true}
+	amendment := models.Instrument{Code: "cppnm-amendment-2005", AdoptedOn: day("2005-07-08")}
 	today := day("2024-05-01")
 	for _, tc := range []struct {
 		name  string
 		in    models.TreatyInput
 		field string
 		id    string
+		inst  *models.Instrument
 	}{
-		{"fine", models.TreatyInput{SignatureDate: "1971-01-01", ConsentKind: "ratification", ConsentDate: "1972-01-01", Level: "partial"}, "", ""},
-		{"accession alone", models.TreatyInput{ConsentKind: "accession", ConsentDate: "1990-01-01"}, "", ""},
-		{"signature in the future", models.TreatyInput{SignatureDate: "2024-05-02"}, "signature_date", "treaty.date_future"},
-		{"signature before adoption", models.TreatyInput{SignatureDate: "1970-12-15"}, "signature_date", "treaty.date_before_adoption"},
-		{"consent before adoption", models.TreatyInput{ConsentKind: "succession", ConsentDate: "1960-01-01"}, "consent_date", "treaty.date_before_adoption"},
-		{"ratification without signature", models.TreatyInput{ConsentKind: "ratification", ConsentDate: "1990-01-01"}, "consent_kind", "treaty.needs_signature"},
-		{"approval before the signature", models.TreatyInput{SignatureDate: "1990-01-02", ConsentKind: "approval", ConsentDate: "1990-01-01"}, "consent_date", "treaty.consent_before_signature"},
-		{"a date without a kind", models.TreatyInput{ConsentDate: "1990-01-01"}, "consent_kind", "treaty.consent_kind_required"},
-		{"a kind without a date", models.TreatyInput{ConsentKind: "accession"}, "consent_date", "treaty.consent_date_required"},
-		{"not a date", models.TreatyInput{SignatureDate: "1990-02-30"}, "signature_date", "validation.date"},
-		{"a note without a level", models.TreatyInput{Note: "Act 12 of 2003"}, "level", "treaty.level_required"},
-		{"invalid text", models.TreatyInput{Level: "partial", Note: "bad \xff"}, "note", "validation.invalid_text"},
-		{"over-long note", models.TreatyInput{Level: "partial", Note: strings.Repeat("é", 1001)}, "note", "validation.too_long"},
+		{"an amendment ratified without signature", models.TreatyInput{ConsentKind: "ratification", ConsentDate: "2010-01-01"}, "", "", &amendment},
+		{"an amendment signed", models.TreatyInput{SignatureDate: "2006-01-01"}, "signature_date", "treaty.no_signature", &amendment},
+		{"fine", models.TreatyInput{SignatureDate: "1971-01-01", ConsentKind: "ratification", ConsentDate: "1972-01-01", Level: "partial"}, "", "", nil},
+		{"accession alone", models.TreatyInput{ConsentKind: "accession", ConsentDate: "1990-01-01"}, "", "", nil},
+		{"signature in the future", models.TreatyInput{SignatureDate: "2024-05-02"}, "signature_date", "treaty.date_future", nil},
+		{"signature before adoption", models.TreatyInput{SignatureDate: "1970-12-15"}, "signature_date", "treaty.date_before_adoption", nil},
+		{"consent before adoption", models.TreatyInput{ConsentKind: "succession", ConsentDate: "1960-01-01"}, "consent_date", "treaty.date_before_adoption", nil},
+		{"ratification without signature", models.TreatyInput{ConsentKind: "ratification", ConsentDate: "1990-01-01"}, "consent_kind", "treaty.needs_signature", nil},
+		{"approval before the signature", models.TreatyInput{SignatureDate: "1990-01-02", ConsentKind: "approval", ConsentDate: "1990-01-01"}, "consent_date", "treaty.consent_before_signature", nil},
+		{"a date without a kind", models.TreatyInput{ConsentDate: "1990-01-01"}, "consent_kind", "treaty.consent_kind_required", nil},
+		{"a kind without a date", models.TreatyInput{ConsentKind: "accession"}, "consent_date", "treaty.consent_date_required", nil},
+		{"not a date", models.TreatyInput{SignatureDate: "1990-02-30"}, "signature_date", "validation.date", nil},
+		{"a note without a level", models.TreatyInput{Note: "Act 12 of 2003"}, "level", "treaty.level_required", nil},
+		{"invalid text", models.TreatyInput{Level: "partial", Note: "bad \xff"}, "note", "validation.invalid_text", nil},
+		{"over-long note", models.TreatyInput{Level: "partial", Note: strings.Repeat("é", 1001)}, "note", "validation.too_long", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := models.ValidateTreatyInput(hague, tc.in, today)
+			inst := hague
+			if tc.inst != nil {
+				inst = *tc.inst
+			}
+			_, err := models.ValidateTreatyInput(inst, tc.in, today)
 			p, _ := models.ProblemsOf(err)
 			if tc.field == "" {
 				if err != nil {
