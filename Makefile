@@ -21,14 +21,15 @@ run: ## bring up PostgreSQL if needed, then `ctap dev` (migrate, seed demo, serv
 	$(GO) build -o bin/ctap ./cmd/ctap; \
 	CTAP_ADDR=$${CTAP_ADDR:-$(ADDR)} exec bin/ctap dev
 
-test: ## vet, check generated files, then every test against real PostgreSQL, Dex and Chromium
+test: ## vet, check generated files, then every test against real PostgreSQL, Dex, Chromium and xmllint
 	@scripts/check-go.sh
 	@server=$$(scripts/postgres.sh); \
 	chromium=$$(scripts/chromium.sh); \
 	dex=$$(tools/dex/build.sh); \
+	xmllint=$$(scripts/xmllint.sh); \
 	$(GO) vet ./...; \
 	scripts/check-templ.sh; \
-	CTAP_TEST_DATABASE_URL="$$server" CTAP_CHROMIUM="$$chromium" CTAP_DEX_BIN="$$dex" \
+	CTAP_TEST_DATABASE_URL="$$server" CTAP_CHROMIUM="$$chromium" CTAP_DEX_BIN="$$dex" CTAP_XMLLINT="$$xmllint" \
 	  $(GO) test -count=1 -timeout 18m ./...
 
 build: ## build bin/ctap

@@ -11,24 +11,75 @@ import (
 	"ctap/web/reqctx"
 )
 
-// Donors lists the donor organizations.
+// donorRecent is how many of an organization's contributions its page
+// lists; the whole list is /contributions?donor={slug}.
+const donorRecent = 50
+
+// Donors lists the donor organizations with the totals of the
+// contributions the viewer may see, by name or by funding.
 func (h *Handlers) Donors(c echo.Context) error {
-	list, err := models.ListDonorOrganizations(ctx(c), h.DB)
+	sort := models.DonorSort(c.QueryParam("sort"))
+	if !sort.Valid() {
+		sort = models.DonorSortName // an unknown order shows the default rather than an error
+	}
+	rows, err := models.DonorTotalsList(ctx(c), h.DB, reqctx.User(ctx(c)), sort)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.DonorsPage(list))
+	return render(c, http.StatusOK, views.DonorsPage(views.DonorsData{Rows: rows, Sort: sort}))
 }
 
-// Donor is one organization's contribution page; its own donors (and the
-// Secretariat) see their workspace on it.
+// Donor is one organization's contribution page: its figures, broken down,
+// and its most recent contributions, as far as the viewer may see them;
+// its own donors (and the Secretariat) see their workspace on it.
 func (h *Handlers) Donor(c echo.Context) error {
+	u := reqctx.User(ctx(c))
 	d, err := models.DonorOrganizationBySlug(ctx(c), h.DB, c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.DonorPage(views.DonorData{
+	breakdown, err := models.DonorBreakdown(ctx(c), h.DB, u, d.ID)
+	if err != nil {
+		return err
+	}
+	recent, err := models.ListContributions(ctx(c), h.DB, u, models.ContributionFilter{DonorID: d.ID}, "value_date",
+		models.PageRequest{Limit: donorRecent})
+	if err != nil {
+		return err
+	}
+	paras, err := h.Reference.OperativeParagraphs(ctx(c))
+	if err != nil {
+		return err
+	}
+	data := views.DonorData{
 		Organization: d,
-		Workspace:    policy.Can(reqctx.User(ctx(c)), policy.WorkForDonor, policy.Donor(d.ID)),
-	}))
+		Workspace:    policy.Can(u, policy.WorkForDonor, policy.Donor(d.ID)),
+		Breakdown:    breakdown,
+		Recent:       recent.Items,
+		More:         recent.Next != "",
+		Recipients:   map[int]models.MemberState{},
+		Paragraphs:   paras,
+	}
+	if d.MemberStateID != nil {
+		s, ok, err := h.Reference.MemberStateByID(ctx(c), *d.MemberStateID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			data.State = &s
+		}
+	}
+	for _, r := range recent.Items {
+		if r.RecipientStateID == nil {
+			continue
+		}
+		s, ok, err := h.Reference.MemberStateByID(ctx(c), *r.RecipientStateID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			data.Recipients[s.ID] = s
+		}
+	}
+	return render(c, http.StatusOK, views.DonorPage(data))
 }

@@ -155,8 +155,13 @@ func (h *Handlers) Need(c echo.Context) error {
 
 func (h *Handlers) renderNeed(c echo.Context, status int, np models.NeedPage, s models.MemberState, tf views.TransitionForm) error {
 	u := reqctx.User(ctx(c))
+	funding, err := models.LoadNeedFunding(ctx(c), h.DB, u, np.Need)
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.NeedPage(views.NeedPageData{
-		Need: np.Need, State: s, History: np.History,
+		Need: np.Need, State: s, History: np.History, Funding: funding,
+		CanPledge:   policy.Anyone(u, policy.RecordContributions) && models.NeedTakesFunding(np.Need),
 		Transitions: models.NeedWorkflow.Available(u, np.Need.MemberStateID, np.Need.Status),
 		CanEdit:     policy.Can(u, policy.EditNeed, policy.NeedObject(np.Need)),
 		Transition:  tf,

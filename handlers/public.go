@@ -68,8 +68,19 @@ func (h *Handlers) Paragraph(c echo.Context) error {
 		}
 		dist = &d
 	}
+	// The paragraph inviting voluntary contributions (15 of A/RES/70/177)
+	// shows what was contributed, as far as the reader may see.
+	var contributions *models.ContributionTotals
+	if p.Theme != nil && *p.Theme == models.VoluntaryContributionsTheme {
+		tot, err := models.LoadContributionTotals(ctx(c), h.DB, reqctx.User(ctx(c)), models.ContributionFilter{})
+		if err != nil {
+			return err
+		}
+		contributions = &tot
+	}
 	return render(c, http.StatusOK, views.ParagraphPage(views.ParagraphData{
 		Resolution: res, Paragraph: p, Footnotes: notes, Count: count, Distribution: dist,
+		Contributions: contributions,
 	}))
 }
 

@@ -78,6 +78,15 @@ const (
 	ActionTreatyActionDeleted AuditAction = "treaty.action_deleted"
 	ActionTreatyIncorporation AuditAction = "treaty.incorporation_saved"
 	ActionTreatyImported      AuditAction = "treaty.imported"
+
+	ActionRateCreated   AuditAction = "rate.created"
+	ActionRateChanged   AuditAction = "rate.changed"
+	ActionRatesImported AuditAction = "rates.imported"
+
+	ActionContributionCreated    AuditAction = "contribution.created"
+	ActionContributionEdited     AuditAction = "contribution.edited"
+	ActionContributionTransition AuditAction = "contribution.status_changed"
+	ActionContributionVerified   AuditAction = "contribution.verified"
 )
 
 // Family is the part of the action before the dot ("user", "need").
@@ -88,7 +97,7 @@ func (a AuditAction) Family() string {
 
 // AuditFamilies are the families the audit filter offers, in order.
 func AuditFamilies() []string {
-	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty"}
+	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates"}
 }
 
 // AuditTarget is the record an event is about.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lib/pq"
@@ -183,18 +184,29 @@ func OperativeParagraph(ctx context.Context, db *gorm.DB, res Resolution, n int)
 		return Paragraph{}, nil, 0, notFound(err, fmt.Sprintf("operative paragraph %d of %s", n, res.Symbol))
 	}
 	p := row.Paragraph
-	if err := db.WithContext(ctx).Where("paragraph_id = ?", p.ID).Order("position").Find(&p.Refs).Error; err != nil {
-		return p, nil, 0, fmt.Errorf("load footnote markers of paragraph %d: %w", n, err)
+	// The footnote markers with their footnotes, in one statement.
+	var marks []struct {
+		Position       int
+		FootnoteNumber int
+		FootnoteID     int
+		Body           string
+	}
+	err = db.WithContext(ctx).Table("footnote_refs AS r").
+		Select("r.position, r.footnote_number, f.id AS footnote_id, f.body").
+		Joins("JOIN footnotes f ON f.resolution_id = ? AND f.number = r.footnote_number", res.ID).
+		Where("r.paragraph_id = ?", p.ID).Order("r.position").Scan(&marks).Error
+	if err != nil {
+		return p, nil, 0, fmt.Errorf("load footnotes of paragraph %d: %w", n, err)
 	}
 	var notes []Footnote
-	if len(p.Refs) > 0 {
-		nums := make([]int, 0, len(p.Refs))
-		for _, r := range p.Refs {
-			nums = append(nums, r.FootnoteNumber)
-		}
-		if err := db.WithContext(ctx).Where("resolution_id = ? AND number IN ?", res.ID, nums).Order("number").Find(&notes).Error; err != nil {
-			return p, nil, 0, fmt.Errorf("load footnotes of paragraph %d: %w", n, err)
+	seen := map[int]bool{}
+	for _, m := range marks {
+		p.Refs = append(p.Refs, FootnoteRef{ParagraphID: p.ID, FootnoteNumber: m.FootnoteNumber, Position: m.Position})
+		if !seen[m.FootnoteNumber] {
+			seen[m.FootnoteNumber] = true
+			notes = append(notes, Footnote{ID: m.FootnoteID, ResolutionID: res.ID, Number: m.FootnoteNumber, Body: m.Body})
 		}
 	}
+	slices.SortFunc(notes, func(a, b Footnote) int { return a.Number - b.Number })
 	return p, notes, row.OperativeCount, nil
 }

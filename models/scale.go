@@ -11,15 +11,17 @@ import (
 // address at scale.example.org), for the load benchmark and the tests that
 // prove a page's query count does not grow with the data. Scale n adds,
 // per unit: 200 users across every role and State, 20 open invitations,
-// 2,000 audit events and 2,000 needs with their histories; and once, the
-// progress reports of every State on every operative paragraph in two
-// periods and treaty actions for every State (scale_workspace.go). Later
-// capabilities add their tables here.
+// 2,000 audit events, 2,000 needs with their histories and 10,000
+// contributions (scale_contributions.go, with the exchange rates they use
+// that are missing); and once, the progress reports of every State on
+// every operative paragraph in two periods and treaty actions for every
+// State (scale_workspace.go). Later capabilities add their tables here.
 func SeedScale(ctx context.Context, db *gorm.DB, n int) (string, error) {
 	if n < 1 || n > 1000 {
 		return "", fmt.Errorf("seed --scale takes a number from 1 to 1000")
 	}
 	var ws WorkspaceSeedCounts
+	var cs ContributionSeedCounts
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var start int64
 		if err := tx.Raw("SELECT coalesce(max(id), 0) FROM users").Scan(&start).Error; err != nil {
@@ -59,15 +61,21 @@ func SeedScale(ctx context.Context, db *gorm.DB, n int) (string, error) {
 			return fmt.Errorf("audit events: %w", err)
 		}
 		var err error
-		ws, err = seedScaleWorkspace(ctx, tx, n)
-		return err
+		if ws, err = seedScaleWorkspace(ctx, tx, n); err != nil {
+			return err
+		}
+		if cs, err = seedScaleContributions(tx, n); err != nil {
+			return fmt.Errorf("contributions: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("seed --scale %d: %w", n, err)
 	}
 	if err := db.WithContext(ctx).Exec(`ANALYZE users, invitations, audit_events, needs, need_events,
-		progress_reports, progress_report_versions, treaty_actions, treaty_incorporations`).Error; err != nil {
+		progress_reports, progress_report_versions, treaty_actions, treaty_incorporations,
+		contributions, contribution_instalments, exchange_rates`).Error; err != nil {
 		return "", fmt.Errorf("analyze: %w", err)
 	}
-	return fmt.Sprintf("scale data: %d users, %d invitations, %d audit events, %s added (synthetic, scale.example.org)", 200*n, 20*n, 2000*n, ws), nil
+	return fmt.Sprintf("scale data: %d users, %d invitations, %d audit events, %s, %s added (synthetic, scale.example.org)", 200*n, 20*n, 2000*n, ws, cs), nil
 }

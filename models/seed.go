@@ -61,8 +61,9 @@ func ResolveScope(ctx context.Context, db *gorm.DB, role Role, scope string) (As
 // accounts (so their first sign-in through the development provider binds
 // their role), a reporting period open today, and the workspace tables:
 // needs with their histories, progress reports with their versions, and
-// treaty actions (seed_workspace.go). Reference data comes with the
-// migrations. Running it again adds nothing.
+// treaty actions (seed_workspace.go); then voluntary contributions and the
+// exchange rates that convert them (seed_contributions.go). Reference data
+// comes with the migrations. Running it again adds nothing.
 func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 	invited := 0
 	for _, a := range DemoAccounts() {
@@ -93,9 +94,19 @@ func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	cs, err := seedDemoContributions(ctx, db)
+	if err != nil {
+		return "", err
+	}
 	summary := fmt.Sprintf("demo data: %d demo account(s) invited (synthetic, example.org addresses)", invited)
 	if ws.Empty() {
-		return summary + "; the demo needs, progress reports and treaty actions were there already", nil
+		summary += "; the demo needs, progress reports and treaty actions were there already"
+	} else {
+		summary += "; " + ws.String() + ` added (synthetic: titles and narratives end in "(demo)")`
 	}
-	return summary + "; " + ws.String() + ` added (synthetic: titles and narratives end in "(demo)")`, nil
+	if cs.Empty() {
+		return summary + "; the demo contributions and exchange rates were there already", nil
+	}
+	return summary + "; " + cs.String() + ` added (synthetic: titles end in "(demo)"; ` +
+		demoRateGap.Currency + " has no rate for " + demoRateGap.Month.Format(rateMonthLayout) + ")", nil
 }

@@ -94,3 +94,39 @@ func ProgressVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
 		return q.Where("false")
 	}
 }
+
+// CanSeeContribution tells whether u (nil: anonymous) may see a
+// contribution of the organization donor (its Member State, if it is one)
+// to the State recipient (0: none), public or not: everyone sees public
+// ones; the organization's own users and, for a Member State, its focal
+// points see all of theirs; a recipient State's focal points see what is
+// given to it; the Secretariat and administrators see all.
+func CanSeeContribution(u *User, donor DonorOrganization, recipient int, public bool) bool {
+	switch {
+	case public, u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return true
+	case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
+		return *u.DonorOrganizationID == donor.ID
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+		return (donor.MemberStateID != nil && *donor.MemberStateID == *u.MemberStateID) || recipient == *u.MemberStateID
+	}
+	return false
+}
+
+// ContributionsVisibleTo is CanSeeContribution as a scope on a query of
+// the contributions table.
+func ContributionsVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		switch {
+		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+			return q
+		case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
+			return q.Where("(contributions.public OR contributions.donor_organization_id = ?)", *u.DonorOrganizationID)
+		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+			return q.Where(`(contributions.public OR contributions.recipient_state_id = ?
+				OR contributions.donor_organization_id IN (SELECT id FROM donor_organizations WHERE member_state_id = ?))`,
+				*u.MemberStateID, *u.MemberStateID)
+		}
+		return q.Where("contributions.public")
+	}
+}

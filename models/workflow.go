@@ -49,7 +49,11 @@ type Workflow[S ~string] []Transition[S]
 // Find returns the transition from → to that u may make on a record of the
 // State stateID; ok is false when the table has none.
 func (w Workflow[S]) Find(u *User, stateID int, from, to S) (Transition[S], bool) {
-	actors := ActorsFor(u, stateID)
+	return w.FindFor(ActorsFor(u, stateID), from, to)
+}
+
+// FindFor returns the transition from → to that one of actors may make.
+func (w Workflow[S]) FindFor(actors []Actor, from, to S) (Transition[S], bool) {
 	for _, t := range w {
 		if t.From == from && t.To == to && hasActor(actors, t.Who) {
 			return t, true
@@ -61,7 +65,11 @@ func (w Workflow[S]) Find(u *User, stateID int, from, to S) (Transition[S], bool
 // Available lists the transitions u may make from the status from, in the
 // table's order (the order the page offers them).
 func (w Workflow[S]) Available(u *User, stateID int, from S) []Transition[S] {
-	actors := ActorsFor(u, stateID)
+	return w.AvailableFor(ActorsFor(u, stateID), from)
+}
+
+// AvailableFor lists the transitions one of actors may make from from.
+func (w Workflow[S]) AvailableFor(actors []Actor, from S) []Transition[S] {
 	var out []Transition[S]
 	for _, t := range w {
 		if t.From == from && hasActor(actors, t.Who) {
@@ -74,7 +82,11 @@ func (w Workflow[S]) Available(u *User, stateID int, from S) []Transition[S] {
 // check validates a requested transition with its note, as field problems
 // of the transition form ("to" and "note").
 func (w Workflow[S]) check(u *User, stateID int, from, to S, note string) (Transition[S], error) {
-	t, ok := w.Find(u, stateID, from, to)
+	return w.checkFor(ActorsFor(u, stateID), from, to, note)
+}
+
+func (w Workflow[S]) checkFor(actors []Actor, from, to S, note string) (Transition[S], error) {
+	t, ok := w.FindFor(actors, from, to)
 	if !ok {
 		return t, Invalid("to", "workflow.not_allowed")
 	}

@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"ctap/assets"
 	"ctap/models"
@@ -113,3 +116,33 @@ func formatDateTime(ctx context.Context, t time.Time) string {
 	}
 	return formatDate(ctx, t.UTC()) + " " + t.UTC().Format("15:04") + " UTC"
 }
+
+// formatDecimal writes d rounded half to even to places decimals, grouped
+// and marked as the page's language writes numbers: "1,234,567.50" in
+// English, "1 234 567,50" in French (the catalogue's number.group and
+// number.decimal).
+func formatDecimal(ctx context.Context, d decimal.Decimal, places int32) string {
+	intPart, frac, hasFrac := strings.Cut(d.StringFixedBank(places), ".")
+	neg := strings.HasPrefix(intPart, "-")
+	intPart = strings.TrimPrefix(intPart, "-")
+	group := t(ctx, "number.group")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString(t(ctx, "number.decimal"))
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// formatUSD writes a US-dollar figure to the cent, without its currency
+// (the column or sentence names it).
+func formatUSD(ctx context.Context, d decimal.Decimal) string { return formatDecimal(ctx, d, 2) }

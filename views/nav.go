@@ -29,6 +29,7 @@ func siteNav(ctx context.Context) []navLink {
 		{Href: "/states", Label: t(ctx, "nav.states")},
 		{Href: "/instruments", Label: t(ctx, "nav.instruments")},
 		{Href: "/needs", Label: t(ctx, "nav.needs")},
+		{Href: "/contributions", Label: t(ctx, "nav.contributions")},
 		{Href: "/donors", Label: t(ctx, "nav.donors")},
 	}
 	w := reqctx.Waiting(ctx)
@@ -63,6 +64,9 @@ func adminNavLinks(ctx context.Context) []navLink {
 	}
 	if policy.Anyone(u, policy.Review) {
 		links = append(links, navLink{Href: "/admin/periods", Label: t(ctx, "period.list_title")})
+	}
+	if policy.Anyone(u, policy.ManageRates) {
+		links = append(links, navLink{Href: "/admin/rates", Label: t(ctx, "rates.title")})
 	}
 	return links
 }

@@ -87,6 +87,8 @@ type NeedPageData struct {
 	Transitions []models.Transition[models.NeedStatus]
 	CanEdit     bool
 	Transition  TransitionForm
+	Funding     models.NeedFunding
+	CanPledge   bool // the person may record a contribution against the need
 }
 
 func needHref(id int64) templ.SafeURL { return templ.SafeURL("/needs/" + strconv.FormatInt(id, 10)) }

@@ -5,9 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"ctap/models"
 	"ctap/models/resolution"
 	"ctap/web"
 	"ctap/web/i18n"
+	"ctap/web/webtest"
 )
 
 type webtestConfig = web.Config
@@ -39,4 +41,26 @@ func laterResolution(t *testing.T) *resolution.Document {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+// testAccount is a person a test signs in: the name the test calls them,
+// their email, role and scope (a State's ISO3 or a donor's slug).
+type testAccount struct {
+	name, email string
+	role        models.Role
+	scope       string
+}
+
+// signInAll invites and signs in each account, and returns a client per
+// name, with "anonymous" for a visitor.
+func signInAll(t *testing.T, srv *webtest.Server, accounts []testAccount) map[string]*webtest.Client {
+	t.Helper()
+	clients := map[string]*webtest.Client{"anonymous": srv.Client()}
+	for _, a := range accounts {
+		srv.Invite(t, a.email, a.role, a.scope)
+		c := srv.Client()
+		c.SignIn(t, a.email)
+		clients[a.name] = c
+	}
+	return clients
 }

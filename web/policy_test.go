@@ -38,6 +38,7 @@ var routeMatrix = map[string][]string{
 	"GET /instruments":                   public(),
 	"GET /donors":                        public(),
 	"GET /donors/:slug":                  public(),
+	"GET /donors/:slug/iati.xml":         public(),
 	"GET /needs":                         public(),
 	"GET /needs/new":                     recorders(),
 	"POST /needs":                        recorders(),
@@ -45,6 +46,14 @@ var routeMatrix = map[string][]string{
 	"GET /needs/:id/edit":                recorders(),
 	"POST /needs/:id/edit":               recorders(),
 	"POST /needs/:id/transition":         signedIn(),
+	"GET /contributions":                 public(),
+	"GET /contributions/new":             contributors(),
+	"POST /contributions":                contributors(),
+	"GET /contributions/:id":             public(),
+	"GET /contributions/:id/edit":        contributors(),
+	"POST /contributions/:id/edit":       contributors(),
+	"POST /contributions/:id/transition": signedIn(),
+	"POST /contributions/:id/verify":     {"secretariat", "admin"},
 	"GET /account":                       signedIn(),
 	"POST /account/sessions/end-others":  signedIn(),
 	"GET /admin/users":                   {"admin"},
@@ -75,6 +84,14 @@ var routeMatrix = map[string][]string{
 	"POST /admin/periods":     {"secretariat", "admin"},
 	"GET /admin/periods/:id":  {"secretariat", "admin"},
 	"POST /admin/periods/:id": {"secretariat", "admin"},
+	// The exchange rates.
+	"GET /admin/rates":                   {"admin"},
+	"GET /admin/rates/new":               {"admin"},
+	"POST /admin/rates":                  {"admin"},
+	"GET /admin/rates/import":            {"admin"},
+	"POST /admin/rates/import":           {"admin"},
+	"GET /admin/rates/:currency/:month":  {"admin"},
+	"POST /admin/rates/:currency/:month": {"admin"},
 }
 
 func all() []string { return matrixRoles }
@@ -82,7 +99,10 @@ func public() []string {
 	return []string{"anonymous", "viewer", "focal_point", "donor", "secretariat", "admin"}
 }
 func recorders() []string { return []string{"focal_point", "secretariat", "admin"} }
-func signedIn() []string  { return []string{"viewer", "focal_point", "donor", "secretariat", "admin"} }
+func contributors() []string {
+	return []string{"focal_point", "donor", "secretariat", "admin"}
+}
+func signedIn() []string { return []string{"viewer", "focal_point", "donor", "secretariat", "admin"} }
 
 func allowed(roles []string, role string) bool {
 	for _, r := range roles {
@@ -97,6 +117,7 @@ func allowed(roles []string, role string) bool {
 func concrete(path string, userID int64, invitationID int64) string {
 	r := strings.NewReplacer(
 		":tag", "fr", ":n", "1", ":iso3", "KEN", ":slug", "norway", ":code", "hague-1970", ":v", "1",
+		":currency", "EUR", ":month", "2024-01",
 		":id/revoke", fmt.Sprintf("%d/revoke", invitationID), ":id", fmt.Sprint(userID),
 	)
 	p := r.Replace(path)

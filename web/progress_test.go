@@ -29,25 +29,14 @@ func newProgressServer(t *testing.T) progressServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := progressServer{srv: srv, period: p, clients: map[string]*webtest.Client{"anonymous": srv.Client()}}
-	for _, a := range []struct {
-		name, email string
-		role        models.Role
-		scope       string
-	}{
+	return progressServer{srv: srv, period: p, clients: signInAll(t, srv, []testAccount{
 		{"viewer", "viewer@example.org", models.RoleViewer, ""},
 		{"donor", "donor.nor@example.org", models.RoleDonor, "norway"},
 		{"focal_point", "focal.ken@example.org", models.RoleFocalPoint, "KEN"},
 		{"focal_point_fra", "focal.fra@example.org", models.RoleFocalPoint, "FRA"},
 		{"secretariat", "secretariat@example.org", models.RoleSecretariat, ""},
 		{"admin", "admin@example.org", models.RoleAdmin, ""},
-	} {
-		srv.Invite(t, a.email, a.role, a.scope)
-		c := srv.Client()
-		c.SignIn(t, a.email)
-		ps.clients[a.name] = c
-	}
-	return ps
+	})}
 }
 
 func (ps progressServer) path(p string) string {

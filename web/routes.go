@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	get("/instruments", policy.ReadPublic, h.Instruments)
 	get("/donors", policy.ReadPublic, h.Donors)
 	get("/donors/:slug", policy.ReadPublic, h.Donor)
+	get("/donors/:slug/iati.xml", policy.ReadPublic, h.DonorIATI) // what the visitor may see, as IATI 2.03
 
 	// Technical-assistance needs: the list shows what the person may see
 	// (models.NeedsVisibleTo); each need is checked against the policy.
@@ -57,6 +58,18 @@ func (s *Server) routes() {
 	get("/needs/:id/edit", policy.EditNeed, h.EditNeed)
 	post("/needs/:id/edit", policy.EditNeed, h.UpdateNeed)
 	post("/needs/:id/transition", policy.UseAccount, h.NeedTransition)
+
+	// Voluntary contributions (operative paragraph 15): the list shows what
+	// the person may see (models.ContributionsVisibleTo); each one is
+	// decided by models.ActorsForDonor and models.ContributionWorkflow.
+	get("/contributions", policy.ReadPublic, h.Contributions)
+	get("/contributions/new", policy.RecordContributions, h.NewContribution)
+	post("/contributions", policy.RecordContributions, h.CreateContribution)
+	get("/contributions/:id", policy.ReadPublic, h.Contribution)
+	get("/contributions/:id/edit", policy.RecordContributions, h.EditContribution)
+	post("/contributions/:id/edit", policy.RecordContributions, h.UpdateContribution)
+	post("/contributions/:id/transition", policy.UseAccount, h.ContributionTransition)
+	post("/contributions/:id/verify", policy.Review, h.VerifyContribution)
 
 	// The Secretariat's starting page: what waits for its review.
 	get("/review", policy.Review, h.Review)
@@ -86,6 +99,15 @@ func (s *Server) routes() {
 	post("/admin/periods", policy.Review, h.AdminCreatePeriod)
 	get("/admin/periods/:id", policy.Review, h.AdminPeriod)
 	post("/admin/periods/:id", policy.Review, h.AdminUpdatePeriod)
+
+	// The UN operational rates of exchange, kept by administrators.
+	get("/admin/rates", policy.ManageRates, h.AdminRates)
+	get("/admin/rates/new", policy.ManageRates, h.AdminNewRate)
+	post("/admin/rates", policy.ManageRates, h.AdminCreateRate)
+	get("/admin/rates/import", policy.ManageRates, h.AdminRateImportForm)
+	post("/admin/rates/import", policy.ManageRates, h.AdminImportRates)
+	get("/admin/rates/:currency/:month", policy.ManageRates, h.AdminRate)
+	post("/admin/rates/:currency/:month", policy.ManageRates, h.AdminUpdateRate)
 
 	// The signed-in user's own account.
 	get("/account", policy.UseAccount, h.Account)

@@ -50,6 +50,13 @@ const (
 	// points, the Secretariat and administrators); decided by
 	// models.CanSeeProgress, the same rule as models.ProgressVisibleTo.
 	ReadProgress Permission = "read_progress"
+	// ManageRates: keep the UN operational rates of exchange, one by one or
+	// from a file (administrators).
+	ManageRates Permission = "manage_rates"
+	// RecordContributions: record pledges (a donor's users for their
+	// organization, focal points for their State as a donor, the
+	// Secretariat for any); models.ActorsForDonor decides each one.
+	RecordContributions Permission = "record_contributions"
 )
 
 // Object is what a permission applies to, when it applies to one thing.
@@ -86,6 +93,12 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return active
 	case ManageUsers, ReadAudit:
 		return u.HasRole(models.RoleAdmin)
+	case ManageRates:
+		return u.HasRole(models.RoleAdmin)
+	case RecordContributions:
+		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) ||
+			(u.HasRole(models.RoleDonor) && u.DonorOrganizationID != nil) ||
+			(u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
 	case WorkOnState:
 		if u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) {
 			return o.MemberStateID != 0

@@ -60,6 +60,10 @@ func TestThePolicy(t *testing.T) {
 		{"not for another", donorNorway, policy.WorkForDonor, policy.Donor(eu), false},
 		{"a donor is no focal point", donorNorway, policy.WorkOnState, policy.State(kenya), false},
 		{"admins work for every organization", admin, policy.WorkForDonor, policy.Donor(eu), true},
+		{"only admins keep the exchange rates", admin, policy.ManageRates, policy.Object{}, true},
+		{"not the Secretariat", secretariat, policy.ManageRates, policy.Object{}, false},
+		{"nor a donor", donorNorway, policy.ManageRates, policy.Object{}, false},
+		{"nor a disabled admin", disabled, policy.ManageRates, policy.Object{}, false},
 		{"open routes are open to all", anonymous, policy.Open, policy.Object{}, true},
 		{"an unknown permission is refused", admin, policy.Permission("launch_rockets"), policy.Object{}, false},
 	} {
