@@ -177,10 +177,6 @@ func (h *Handlers) renderContribution(c echo.Context, status int, p models.Contr
 		CanEdit:   models.CanEditContribution(u, p.Contribution, p.Donor),
 		CanVerify: policy.Anyone(u, policy.Review) && p.Contribution.Status != models.ContributionCancelled,
 	}
-	d.USD = &views.ContributionUSD{RateMissing: p.USD == nil}
-	if p.USD != nil {
-		d.USD.Amount = views.GroupDigits(p.USD.StringFixedBank(2)) + " USD"
-	}
 	if p.Contribution.RecipientStateID != nil {
 		if s, ok, err := h.Reference.MemberStateByID(ctx(c), *p.Contribution.RecipientStateID); err == nil && ok {
 			d.Recipient = &s

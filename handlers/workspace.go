@@ -40,7 +40,6 @@ func (h *Handlers) State(c echo.Context) error {
 		Workspace: policy.Can(u, policy.WorkOnState, policy.State(s.ID)),
 		Own:       u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil && *u.MemberStateID == s.ID,
 		CanRecord: policy.Can(u, policy.ActForState, policy.State(s.ID)) || policy.Anyone(u, policy.Review),
-		Today:     today,
 	}))
 }
 

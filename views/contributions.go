@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/a-h/templ"
+	"github.com/shopspring/decimal"
 
 	"ctap/models"
 )
@@ -84,19 +85,11 @@ type ContributionStepForm struct {
 // ContributionPageData is one contribution's page.
 type ContributionPageData struct {
 	Page      models.ContributionPage
-	USD       *ContributionUSD
 	Recipient *models.MemberState
 	Steps     []models.Transition[models.ContributionStatus]
 	CanEdit   bool
 	CanVerify bool
 	Step      ContributionStepForm
-}
-
-// ContributionUSD is a contribution's equivalent in US dollars, or why it
-// has none.
-type ContributionUSD struct {
-	Amount      string
-	RateMissing bool
 }
 
 func contributionHref(id int64) templ.SafeURL {
@@ -110,11 +103,15 @@ func contributionAmount(c models.Contribution) string {
 
 // contributionUSD writes the US-dollar equivalent, or says the rate is
 // missing.
-func contributionUSD(ctx context.Context, r ContributionRow) string {
-	if r.USD == nil {
+func contributionUSD(ctx context.Context, r ContributionRow) string { return usdOrMissing(ctx, r.USD) }
+
+// usdOrMissing writes an equivalent in US dollars, or says the month has
+// no rate.
+func usdOrMissing(ctx context.Context, usd *decimal.Decimal) string {
+	if usd == nil {
 		return t(ctx, "contribution.rate_missing")
 	}
-	return groupDigits(r.USD.StringFixedBank(2)) + " USD"
+	return groupDigits(usd.StringFixedBank(2)) + " USD"
 }
 
 // figureText writes a US-dollar total and, when contributions were left
@@ -235,7 +232,3 @@ func donorChoices(ctx context.Context, ds []models.DonorOrganization, empty stri
 	}
 	return opts
 }
-
-// GroupDigits groups an amount's digits for reading (handlers use it for
-// figures they compute).
-func GroupDigits(s string) string { return groupDigits(s) }
