@@ -21,7 +21,7 @@ func (h *Handlers) needFilter(c echo.Context) (models.NeedFilter, views.NeedFilt
 	form := views.NeedFilterForm{
 		State: strings.ToUpper(strings.TrimSpace(q.Get("state"))), Paragraph: q.Get("paragraph"), Theme: q.Get("theme"),
 		Status: q.Get("status"), Priority: q.Get("priority"), Visibility: q.Get("visibility"),
-		Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"),
+		Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Funding: q.Get("funding"),
 	}
 	var f models.NeedFilter
 	if form.State != "" {
@@ -61,6 +61,11 @@ func (h *Handlers) needFilter(c echo.Context) (models.NeedFilter, views.NeedFilt
 		form.Query = string([]rune(form.Query)[:100])
 	}
 	f.Query = form.Query
+	if form.Funding == "gap" {
+		f.FundingGap = true
+	} else {
+		form.Funding = ""
+	}
 	if slices.Contains(models.NeedSorts(), form.Sort) && form.Sort != "updated" {
 		f.Sort = form.Sort
 	} else {
@@ -99,7 +104,7 @@ func (h *Handlers) Needs(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return writeExport(c, format, "needs", views.BuildTable(ctx(c), views.T_(ctx(c), "needs.caption"), views.NeedExportColumns(), rows))
+		return writeExport(c, format, "needs", views.BuildTable(ctx(c), views.T_(ctx(c), "needs.caption"), views.NeedExportColumns(f.WithFunding()), rows))
 	}
 	page, err := models.ListNeeds(ctx(c), h.DB, u, f, pageRequest(c, 50))
 	if err != nil {
@@ -125,7 +130,7 @@ func (h *Handlers) Needs(c echo.Context) error {
 	return render(c, http.StatusOK, views.NeedsPage(views.NeedsData{
 		Rows: rows, Total: total, Filter: form, States: states, Paragraphs: paras,
 		Nav: pageNav("/needs", query, page), ExportQuery: query.Encode(),
-		CanCreate: policy.Anyone(u, policy.RecordNeeds),
+		CanCreate: policy.Anyone(u, policy.RecordNeeds), WithFunding: f.WithFunding(),
 	}))
 }
 

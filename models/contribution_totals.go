@@ -268,8 +268,8 @@ func (f NeedFunding) SharePercent() *int {
 }
 
 // LoadNeedFunding reads a need's funding: three statements, whatever the
-// number of contributions (the contributions, their totals, the rate of
-// the need's currency).
+// number of contributions (the contributions, their totals, the need's
+// cost in US dollars).
 func LoadNeedFunding(ctx context.Context, db *gorm.DB, u *User, n Need) (NeedFunding, error) {
 	var f NeedFunding
 	filter := ContributionFilter{NeedID: n.ID}
@@ -283,26 +283,62 @@ func LoadNeedFunding(ctx context.Context, db *gorm.DB, u *User, n Need) (NeedFun
 	if f.Totals, err = LoadContributionTotals(ctx, db, u, filter); err != nil {
 		return f, err
 	}
-	currency := "USD"
-	if n.CostCurrency != nil {
-		currency = *n.CostCurrency
-	}
-	var rate *decimal.Decimal
-	err = db.WithContext(ctx).Raw(`SELECT units_per_usd FROM exchange_rates WHERE currency = ? AND month <= ?
-		ORDER BY month DESC LIMIT 1`, currency, time.Now().UTC()).Scan(&rate).Error
+	var cost NeedFundingFigures
+	err = db.WithContext(ctx).Table("needs").Joins(needRateJoin).Select(needCostUSDExpr+" AS cost_usd").
+		Where("needs.id = ?", n.ID).Scan(&cost).Error
 	if err != nil {
-		return f, fmt.Errorf("rate for need %d: %w", n.ID, err)
+		return f, fmt.Errorf("cost in US dollars of need %d: %w", n.ID, err)
 	}
-	if !n.EstimatedCost.Valid {
-		return f, nil
-	}
-	switch {
-	case currency == "USD":
-		c := n.EstimatedCost.Decimal
-		f.CostUSD = &c
-	case rate != nil && rate.IsPositive():
-		c := n.EstimatedCost.Decimal.Div(*rate).RoundBank(2)
-		f.CostUSD = &c
+	if cost.CostUSD.Valid {
+		f.CostUSD = &cost.CostUSD.Decimal
 	}
 	return f, nil
+}
+
+// A need's cost in US dollars is its estimated cost at the latest UN
+// operational rate of its currency (a need is costed for the future, so
+// no value date applies), rounded half to even to cents: NULL when the
+// need has no estimated cost or its currency no rate yet.
+const (
+	needRateJoin = `LEFT JOIN LATERAL (SELECT er.units_per_usd FROM exchange_rates er
+			WHERE er.currency = needs.cost_currency AND er.month <= current_date
+			ORDER BY er.month DESC LIMIT 1) nr ON true`
+	needCostUSDExpr = `CASE WHEN needs.estimated_cost IS NULL THEN NULL
+		WHEN coalesce(needs.cost_currency, 'USD') = 'USD' THEN needs.estimated_cost
+		ELSE round_half_even(needs.estimated_cost / nr.units_per_usd, 2) END`
+	// needGapUSDExpr is the cost not yet funded, never below zero; nf is
+	// the funding joined by withNeedFunding.
+	needGapUSDExpr = `CASE WHEN (` + needCostUSDExpr + `) IS NULL THEN NULL
+		ELSE greatest((` + needCostUSDExpr + `) - coalesce(nf.funded_usd, 0), 0) END`
+)
+
+// NeedFundingFigures is a need's funding as a list of needs reads it, in
+// the same statement as the needs: the same figures as the need's page
+// (LoadNeedFunding), computed by the same expressions.
+type NeedFundingFigures struct {
+	CostUSD   decimal.NullDecimal `gorm:"column:cost_usd;->"`
+	FundedUSD decimal.NullDecimal `gorm:"column:funded_usd;->"`
+	GapUSD    decimal.NullDecimal `gorm:"column:gap_usd;->"`
+}
+
+// FundableNeedStatuses are the statuses of a need that donors may still
+// fund: asked for and not yet met, declined or withdrawn.
+func FundableNeedStatuses() []NeedStatus {
+	return []NeedStatus{NeedSubmitted, NeedUnderReview, NeedAccepted, NeedInDelivery}
+}
+
+// withNeedFunding joins each need of q to what funds it: the committed
+// and paid financial contributions earmarked to it that u may see
+// (contributionsQuery, so the figure never counts a contribution the
+// person may not see), converted as every total converts them, summed per
+// need by an index lookup; and to its cost in US dollars.
+func withNeedFunding(ctx context.Context, db *gorm.DB, u *User, q *gorm.DB) *gorm.DB {
+	funded := contributionsQuery(ctx, db, u, ContributionFilter{Kind: ContributionFinancial}).
+		Joins(rateJoin).
+		Where("contributions.need_id = needs.id").
+		Where("contributions.status IN ?", []ContributionStatus{ContributionCommitted, ContributionPaid}).
+		Select("sum(" + usdExpr + ") AS funded_usd")
+	return q.Joins("LEFT JOIN LATERAL (?) nf ON true", funded).Joins(needRateJoin).
+		Select(needColumns + ", " + needCostUSDExpr + " AS cost_usd, coalesce(nf.funded_usd, 0) AS funded_usd, " +
+			needGapUSDExpr + " AS gap_usd")
 }

@@ -93,6 +93,10 @@ type Need struct {
 	CreatedBy               *int64
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
+
+	// Funding is read only by a list that asks for it (NeedFilter.Funding
+	// or the gap order); never written.
+	Funding NeedFundingFigures `gorm:"embedded;->"`
 }
 
 // auditView is what the audit trail and the history compare.
@@ -490,11 +494,17 @@ type NeedFilter struct {
 	Priority      string
 	Visibility    NeedVisibility
 	Query         string // part of the title
-	Sort          string // "updated" (default), "created", "title", "target"
+	// FundingGap keeps the needs shared with donors, still open, that are
+	// not fully funded (NeedsWithGap).
+	FundingGap bool
+	Sort       string // "updated" (default), "created", "title", "target", "gap"
 }
 
 // NeedSorts lists the orders the list offers.
-func NeedSorts() []string { return []string{"updated", "created", "title", "target"} }
+func NeedSorts() []string { return []string{"updated", "created", "title", "target", "gap"} }
+
+// WithFunding tells whether the list reads each need's funding.
+func (f NeedFilter) WithFunding() bool { return f.FundingGap || f.Sort == "gap" }
 
 func needOrder(sort string) Order {
 	switch sort {
@@ -504,6 +514,9 @@ func needOrder(sort string) Order {
 		return Order{Keys: []SortKey{{"lower(needs.title)", "text"}, {"needs.id", "bigint"}}}
 	case "target":
 		return Order{Keys: []SortKey{{"coalesce(needs.target_start, 'infinity'::date)", "date"}, {"needs.id", "bigint"}}}
+	case "gap":
+		// Largest gap first; needs whose cost is unknown come last.
+		return Order{Keys: []SortKey{{"coalesce(" + needGapUSDExpr + ", -1)", "numeric"}, {"needs.id", "bigint"}}, Desc: true}
 	}
 	return Order{Keys: []SortKey{{"needs.updated_at", "timestamptz"}, {"needs.id", "bigint"}}, Desc: true}
 }
@@ -521,6 +534,11 @@ func needKey(sort string) func(Need) []any {
 				return []any{"infinity", n.ID}
 			}
 			return []any{n.TargetStart.Format("2006-01-02"), n.ID}
+		case "gap":
+			if !n.Funding.GapUSD.Valid {
+				return []any{"-1", n.ID}
+			}
+			return []any{n.Funding.GapUSD.Decimal.String(), n.ID}
 		}
 		return []any{n.UpdatedAt.UTC().Format(time.RFC3339Nano), n.ID}
 	}
@@ -554,6 +572,13 @@ func needsQuery(ctx context.Context, db *gorm.DB, u *User, f NeedFilter) *gorm.D
 	}
 	if s := strings.TrimSpace(f.Query); s != "" {
 		q = q.Where("lower(needs.title) LIKE ?", "%"+escapeLike(strings.ToLower(s))+"%")
+	}
+	if f.WithFunding() {
+		q = withNeedFunding(ctx, db, u, q)
+	}
+	if f.FundingGap {
+		q = q.Where("needs.visibility IN ? AND needs.status IN ?", []NeedVisibility{VisibilityDonors, VisibilityPublic}, FundableNeedStatuses()).
+			Where("coalesce(" + needGapUSDExpr + ", 1) > 0")
 	}
 	return q
 }

@@ -374,9 +374,12 @@ func TestTheNeedsListPagesForwardAndBackWithoutLosingARow(t *testing.T) {
 	db := dbtest.New(t)
 	ctx := context.Background()
 	p := newPeople(t, db)
-	if err := db.Exec(`INSERT INTO needs (member_state_id, title, theme, priority, modality, status, updated_at, target_start)
+	// Ties in every order (and costs unknown for some) test the cursors.
+	if err := db.Exec(`INSERT INTO needs (member_state_id, title, theme, priority, modality, status, updated_at, target_start,
+			estimated_cost, cost_currency)
 		SELECT (SELECT id FROM member_states WHERE iso3 = 'KEN'), 'Need ' || lpad(g::text, 3, '0'), 'criminal_justice', 'high', 'training', 'submitted',
-			now() - make_interval(mins => g % 7), CASE WHEN g % 3 = 0 THEN NULL ELSE date '2027-01-01' + g % 5 END
+			now() - make_interval(mins => g % 7), CASE WHEN g % 3 = 0 THEN NULL ELSE date '2027-01-01' + g % 5 END,
+			CASE WHEN g % 4 = 0 THEN NULL ELSE (g % 9) * 1000.5 END, CASE WHEN g % 4 = 0 THEN NULL ELSE 'USD' END
 		FROM generate_series(1, 123) g`).Error; err != nil {
 		t.Fatal(err)
 	}

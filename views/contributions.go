@@ -97,8 +97,8 @@ func contributionHref(id int64) templ.SafeURL {
 }
 
 // contributionAmount writes the amount with its currency.
-func contributionAmount(c models.Contribution) string {
-	return groupDigits(c.Amount.StringFixedBank(2)) + " " + c.Currency
+func contributionAmount(ctx context.Context, c models.Contribution) string {
+	return formatMoney(ctx, c.Amount, c.Currency)
 }
 
 // contributionUSD writes the US-dollar equivalent, or says the rate is
@@ -111,13 +111,13 @@ func usdOrMissing(ctx context.Context, usd *decimal.Decimal) string {
 	if usd == nil {
 		return t(ctx, "contribution.rate_missing")
 	}
-	return groupDigits(usd.StringFixedBank(2)) + " USD"
+	return formatMoney(ctx, *usd, "USD")
 }
 
 // figureText writes a US-dollar total and, when contributions were left
 // out for want of a rate, how many.
 func figureText(ctx context.Context, f models.USDFigure) string {
-	s := groupDigits(f.USD.StringFixedBank(2)) + " USD"
+	s := formatMoney(ctx, f.USD, "USD")
 	if f.MissingCount > 0 {
 		s += " " + tn(ctx, "contribution.left_out", f.MissingCount)
 	}
@@ -135,7 +135,7 @@ func ContributionColumns() []Column[ContributionRow] {
 		{Header: "contribution.col_kind", Text: func(ctx context.Context, r ContributionRow) string {
 			return t(ctx, "contribution_kind."+string(r.Kind))
 		}},
-		{Header: "contribution.col_amount", Text: func(_ context.Context, r ContributionRow) string { return contributionAmount(r.Contribution) }},
+		{Header: "contribution.col_amount", Text: func(ctx context.Context, r ContributionRow) string { return contributionAmount(ctx, r.Contribution) }},
 		{Header: "contribution.col_usd", Text: contributionUSD},
 		{Header: "contribution.col_status", Text: func(ctx context.Context, r ContributionRow) string {
 			return t(ctx, "contribution_status."+string(r.Status))

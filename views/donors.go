@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
-	"github.com/shopspring/decimal"
 
 	"ctap/models"
 	"ctap/views/charts"
@@ -70,20 +69,9 @@ func donorLeftOut(ctx context.Context, f models.USDFigure) string {
 func donorMissingAmounts(ctx context.Context, f models.USDFigure) string {
 	parts := make([]string, len(f.Missing))
 	for i, m := range f.Missing {
-		parts[i] = formatDecimal(ctx, m.Amount, donorAmountPlaces(m.Amount)) + "\u00a0" + m.Currency
+		parts[i] = formatMoney(ctx, m.Amount, m.Currency)
 	}
 	return strings.Join(parts, t(ctx, "donor.list_separator"))
-}
-
-// donorAmountPlaces is how many decimals show an amount exactly: two, or more
-// for a currency with three minor units (amounts are stored to four).
-func donorAmountPlaces(d decimal.Decimal) int32 {
-	for p := int32(2); p < 4; p++ {
-		if d.Equal(d.Round(p)) {
-			return p
-		}
-	}
-	return 4
 }
 
 // donorFigureNote is one headline figure that leaves something out.
@@ -304,7 +292,7 @@ func DonorContributionColumns(recipients map[int]models.MemberState) []Column[mo
 			return t(ctx, "donor.status_"+string(r.Status))
 		}},
 		{Header: "donor.col_amount", Text: func(ctx context.Context, r models.ContributionRow) string {
-			return formatDecimal(ctx, r.Amount, donorAmountPlaces(r.Amount)) + "\u00a0" + r.Currency
+			return formatMoney(ctx, r.Amount, r.Currency)
 		}},
 		{Header: "donor.col_usd", Text: func(ctx context.Context, r models.ContributionRow) string {
 			if r.USD == nil {

@@ -143,6 +143,24 @@ func formatDecimal(ctx context.Context, d decimal.Decimal, places int32) string 
 	return b.String()
 }
 
+// exactPlaces is how many decimals, from min to max, show d without
+// losing a digit: an amount stored to four decimals shows two unless it
+// has a third or fourth.
+func exactPlaces(d decimal.Decimal, min, max int32) int32 {
+	for p := min; p < max; p++ {
+		if d.Equal(d.Round(p)) {
+			return p
+		}
+	}
+	return max
+}
+
+// formatMoney writes an amount and its currency code, grouped as the
+// page's language writes numbers; the one way every page writes money.
+func formatMoney(ctx context.Context, d decimal.Decimal, currency string) string {
+	return formatDecimal(ctx, d, exactPlaces(d, 2, 4)) + "\u00a0" + currency
+}
+
 // formatUSD writes a US-dollar figure to the cent, without its currency
 // (the column or sentence names it).
 func formatUSD(ctx context.Context, d decimal.Decimal) string { return formatDecimal(ctx, d, 2) }

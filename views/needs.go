@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/shopspring/decimal"
 
 	"ctap/models"
 )
@@ -21,13 +22,14 @@ type NeedRow struct {
 // NeedFilterForm is the list's filter as the person set it.
 type NeedFilterForm struct {
 	State, Paragraph, Theme, Status, Priority, Visibility, Query, Sort string
+	Funding                                                           string // "gap": not fully funded
 }
 
 // Query_ is the filter as a query string, for pagination and export links.
 func (f NeedFilterForm) Query_() url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"state": f.State, "paragraph": f.Paragraph, "theme": f.Theme, "status": f.Status,
-		"priority": f.Priority, "visibility": f.Visibility, "q": f.Query, "sort": f.Sort} {
+		"priority": f.Priority, "visibility": f.Visibility, "q": f.Query, "sort": f.Sort, "funding": f.Funding} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -50,6 +52,7 @@ type NeedsData struct {
 	Nav         PageNav
 	ExportQuery string
 	CanCreate   bool
+	WithFunding bool // the rows carry their funding: show it
 }
 
 // NeedForm is the need form as submitted: the input, and the version the
@@ -103,40 +106,17 @@ func paragraphList(ps []int32) string {
 }
 
 // needCost writes the estimated cost with its currency, "" when none.
-func needCost(n models.Need) string {
+func needCost(ctx context.Context, n models.Need) string {
 	if !n.EstimatedCost.Valid || n.CostCurrency == nil {
 		return ""
 	}
-	return groupDigits(n.EstimatedCost.Decimal.StringFixedBank(2)) + " " + *n.CostCurrency
-}
-
-// groupDigits writes 1234567.50 as 1 234 567.50, with thin spaces that
-// every language reads.
-func groupDigits(s string) string {
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	neg := strings.HasPrefix(intPart, "-")
-	intPart = strings.TrimPrefix(intPart, "-")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteRune('\u202f')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if neg {
-		out = "-" + out
-	}
-	if hasFrac {
-		out += "." + frac
-	}
-	return out
+	return formatMoney(ctx, n.EstimatedCost.Decimal, *n.CostCurrency)
 }
 
 // NeedColumns are the list's columns; the exports use the same ones with
 // the details a spreadsheet wants.
-func NeedColumns() []Column[NeedRow] {
-	return []Column[NeedRow]{
+func NeedColumns(withFunding bool) []Column[NeedRow] {
+	cols := []Column[NeedRow]{
 		{Header: "needs.col_title", RowHeader: true,
 			Text: func(_ context.Context, r NeedRow) string { return r.Need.Title },
 			Cell: func(_ context.Context, r NeedRow) templ.Component { return needLink(r.Need) }},
@@ -146,26 +126,40 @@ func NeedColumns() []Column[NeedRow] {
 		{Header: "needs.col_priority", Text: func(ctx context.Context, r NeedRow) string { return t(ctx, "priority."+r.Need.Priority) }},
 		{Header: "needs.col_status", Text: func(ctx context.Context, r NeedRow) string { return t(ctx, "need_status."+string(r.Need.Status)) },
 			Cell: func(ctx context.Context, r NeedRow) templ.Component { return needStatusBadge(r.Need.Status) }},
-		{Header: "needs.col_cost", Text: func(_ context.Context, r NeedRow) string { return needCost(r.Need) }},
+		{Header: "needs.col_cost", Text: func(ctx context.Context, r NeedRow) string { return needCost(ctx, r.Need) }},
 		{Header: "needs.col_updated", Text: func(ctx context.Context, r NeedRow) string { return formatDate(ctx, r.Need.UpdatedAt) }},
 	}
+	if withFunding {
+		cols = append(cols,
+			Column[NeedRow]{Header: "needs.col_funded_usd", Text: func(ctx context.Context, r NeedRow) string {
+				return formatUSD(ctx, r.Need.Funding.FundedUSD.Decimal)
+			}},
+			Column[NeedRow]{Header: "needs.col_gap_usd", Text: func(ctx context.Context, r NeedRow) string {
+				if !r.Need.Funding.GapUSD.Valid {
+					return t(ctx, "needs.gap_unknown")
+				}
+				return formatUSD(ctx, r.Need.Funding.GapUSD.Decimal)
+			}},
+		)
+	}
+	return cols
 }
 
 // NeedExportColumns are the export's columns: the list's, plus the codes
 // and exact figures a spreadsheet works with.
-func NeedExportColumns() []Column[NeedRow] {
+func NeedExportColumns(withFunding bool) []Column[NeedRow] {
 	cols := []Column[NeedRow]{
 		{Header: "needs.col_id", Text: func(_ context.Context, r NeedRow) string { return strconv.FormatInt(r.Need.ID, 10) }},
 		{Header: "needs.col_iso3", Text: func(_ context.Context, r NeedRow) string { return r.State.ISO3 }},
 	}
-	for _, c := range NeedColumns() {
+	for _, c := range NeedColumns(false) {
 		if c.Header == "needs.col_cost" {
 			continue
 		}
 		c.Cell = nil
 		cols = append(cols, c)
 	}
-	return append(cols,
+	cols = append(cols,
 		Column[NeedRow]{Header: "needs.col_modality", Text: func(ctx context.Context, r NeedRow) string { return t(ctx, "modality."+r.Need.Modality) }},
 		Column[NeedRow]{Header: "needs.col_amount", Text: func(_ context.Context, r NeedRow) string {
 			if !r.Need.EstimatedCost.Valid {
@@ -183,6 +177,23 @@ func NeedExportColumns() []Column[NeedRow] {
 		Column[NeedRow]{Header: "needs.col_target_end", Text: func(_ context.Context, r NeedRow) string { return isoDatePtr(r.Need.TargetEnd) }},
 		Column[NeedRow]{Header: "needs.col_visibility", Text: func(ctx context.Context, r NeedRow) string { return t(ctx, "visibility."+string(r.Need.Visibility)) }},
 	)
+	if withFunding {
+		cols = append(cols,
+			Column[NeedRow]{Header: "needs.col_cost_usd", Text: func(_ context.Context, r NeedRow) string { return nullFixed(r.Need.Funding.CostUSD) }},
+			Column[NeedRow]{Header: "needs.col_funded_usd", Text: func(_ context.Context, r NeedRow) string { return nullFixed(r.Need.Funding.FundedUSD) }},
+			Column[NeedRow]{Header: "needs.col_gap_usd", Text: func(_ context.Context, r NeedRow) string { return nullFixed(r.Need.Funding.GapUSD) }},
+		)
+	}
+	return cols
+}
+
+// nullFixed writes an exact figure to the cent for a spreadsheet, "" when
+// unknown.
+func nullFixed(d decimal.NullDecimal) string {
+	if !d.Valid {
+		return ""
+	}
+	return d.Decimal.StringFixedBank(2)
 }
 
 func paragraphOptions(ctx context.Context, ps []models.OperativeRef, empty string) []Option {

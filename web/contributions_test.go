@@ -131,8 +131,8 @@ func TestContributionsAreRecordedShownAndExportedAsEachRoleMay(t *testing.T) {
 		t.Errorf("a step on an outdated version: %d, want 409 or 422", r.StatusCode)
 	}
 	page := cs.clients["donor_nor"].Get(t, path)
-	for _, want := range []string{"Paid", "1 April 2026", "150 000.00 USD"} {
-		if !strings.Contains(strings.ReplaceAll(page.Body, "\u202f", " "), want) {
+	for _, want := range []string{"Paid", "1 April 2026", "150,000.00\u00a0USD"} {
+		if !strings.Contains(page.Body, want) {
 			t.Errorf("the paid contribution's page lacks %q", want)
 		}
 	}
@@ -144,9 +144,8 @@ func TestContributionsAreRecordedShownAndExportedAsEachRoleMay(t *testing.T) {
 
 	// Funding on the list counts the paid one; the pledge stays beside.
 	list := cs.clients["secretariat"].Get(t, "/contributions")
-	body := strings.ReplaceAll(list.Body, "\u202f", " ")
-	if !strings.Contains(body, "150 000.00 USD") {
-		t.Errorf("the list's figures lack the funding of 150 000.00 USD")
+	if !strings.Contains(list.Body, "150,000.00\u00a0USD") {
+		t.Errorf("the list's figures lack the funding of 150,000.00 USD")
 	}
 }
 
@@ -195,13 +194,27 @@ func TestANeedShowsWhatFundsIt(t *testing.T) {
 		t.Fatalf("confirm receipt: %d", r.StatusCode)
 	}
 	for _, role := range []string{"donor_nor", "focal_ken", "secretariat"} {
-		body := strings.ReplaceAll(cs.clients[role].Get(t, needPath).Body, "\u202f", " ")
-		for _, want := range []string{"Laboratory grant", "100 000.00 USD", "25 %", "300 000.00 USD"} {
+		body := cs.clients[role].Get(t, needPath).Body
+		for _, want := range []string{"Laboratory grant", "100,000.00\u00a0USD", "25 %", "300,000.00\u00a0USD"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the need's page as %s lacks %q", role, want)
 			}
 		}
 	}
+	// The list of needs not fully funded counts what each donor may see:
+	// Norway its private grant, the EU not; anonymous visitors do not see
+	// a need shared with donors only.
+	for role, gap := range map[string]string{"donor_nor": "300,000.00", "donor_eu": "400,000.00"} {
+		body := cs.clients[role].Get(t, "/needs?funding=gap&sort=gap").Body
+		row := tableRowWith(body, "Forensic laboratory equipment")
+		if row == "" || !strings.Contains(row, gap) {
+			t.Errorf("the funding gap list as %s: row %q, want the need with a gap of %s", role, row, gap)
+		}
+	}
+	if body := cs.srv.Client().Get(t, "/needs?funding=gap").Body; strings.Contains(body, "Forensic laboratory equipment") {
+		t.Error("an anonymous visitor sees a need shared with donors only in the funding gap list")
+	}
+
 	// A private need of another State cannot be earmarked.
 	private, err := models.CreateNeed(ctx, cs.srv.DB, ref, &focal, models.NeedInput{
 		State: "KEN", Title: "Private need", Paragraphs: []string{"7"}, Theme: "criminal_justice",
@@ -263,7 +276,8 @@ func TestContributionPagesIssueTheSameStatementsWith10And10000Contributions(t *t
 	for _, c := range cs.clients {
 		c.Get(t, "/") // the first page after signing in also saves the session
 	}
-	pages := []string{"/contributions", "/contributions?status=paid&kind=financial", "/contributions/2", fmt.Sprintf("/needs/%d", need.ID)}
+	pages := []string{"/contributions", "/contributions?status=paid&kind=financial", "/contributions/2", fmt.Sprintf("/needs/%d", need.ID),
+		"/needs?funding=gap&sort=gap"}
 	count := func() map[string]int {
 		out := map[string]int{}
 		for role, c := range cs.clients {
@@ -280,7 +294,7 @@ func TestContributionPagesIssueTheSameStatementsWith10And10000Contributions(t *t
 	small := count()
 	addContributions(t, cs.srv, 9990, need.ID)
 	large := count()
-	if len(small) < 4*len(cs.clients) {
+	if len(small) < 5*len(cs.clients) {
 		t.Fatalf("only %d pages answered: %v", len(small), small)
 	}
 	for page, n := range small {
@@ -292,4 +306,15 @@ func TestContributionPagesIssueTheSameStatementsWith10And10000Contributions(t *t
 		}
 	}
 	t.Logf("statements: %v", small)
+}
+
+// tableRowWith returns the table row of body that contains text, "" if
+// none does.
+func tableRowWith(body, text string) string {
+	for _, row := range strings.Split(body, "<tr") {
+		if i := strings.Index(row, "</tr>"); i >= 0 && strings.Contains(row[:i], text) {
+			return row[:i]
+		}
+	}
+	return ""
 }

@@ -81,7 +81,7 @@ func TestAFocalPointRecordsANeedThroughTheFormAndTheSecretariatReviewsIt(t *test
 	}
 	needPath := m[0]
 	shown := focal.Follow(t, ok)
-	for _, want := range []string{"The need was recorded as a draft.", "Training of judges on terrorism cases", "48\u202f000.00 EUR", "Draft", "Submit to the Secretariat"} {
+	for _, want := range []string{"The need was recorded as a draft.", "Training of judges on terrorism cases", "48,000.00\u00a0EUR", "Draft", "Submit to the Secretariat"} {
 		if !strings.Contains(shown.Body, want) {
 			t.Errorf("the new need's page lacks %q", want)
 		}

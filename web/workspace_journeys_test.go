@@ -89,7 +89,7 @@ func TestJourneyWorkspaceNeedFromDraftToAccepted(t *testing.T) {
 		t.Errorf("the new need's status is %q, want Draft", got)
 	}
 	details := focal.Text("dl.facts")
-	for _, want := range []string{"Kenya", "2, 7", "Criminal justice systems", "High", "Training", "48\u202f000.00 EUR", "1 March 2027", "14 March 2027"} {
+	for _, want := range []string{"Kenya", "2, 7", "Criminal justice systems", "High", "Training", "48,000.00\u00a0EUR", "1 March 2027", "14 March 2027"} {
 		if !strings.Contains(details, want) {
 			t.Errorf("the need's details %q do not show %q as typed in the form", details, want)
 		}
