@@ -115,6 +115,19 @@ func Target(kind string, id int64) AuditTarget {
 // and its audit row commit together. before and after are any values that
 // marshal to JSON objects (use values, not pointers, for what they show).
 func recordChange(tx *gorm.DB, ev AuditContext, action AuditAction, target AuditTarget, before, after any) error {
+	e, err := newAuditEvent(ev, action, target, before, after)
+	if err != nil {
+		return err
+	}
+	if err := tx.Omit("At").Create(&e).Error; err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// newAuditEvent is the row recordChange writes; imports that audit many
+// changes build their rows with it and write them in batches.
+func newAuditEvent(ev AuditContext, action AuditAction, target AuditTarget, before, after any) (AuditEvent, error) {
 	e := AuditEvent{Action: string(action), TargetType: target.Type, TargetID: target.ID, IP: ev.IP, RequestID: ev.RequestID, ActorEmail: ev.ActorNote}
 	if ev.Actor != nil && ev.Actor.ID != 0 {
 		id := ev.Actor.ID
@@ -122,15 +135,12 @@ func recordChange(tx *gorm.DB, ev AuditContext, action AuditAction, target Audit
 	}
 	var err error
 	if e.Before, err = jsonOrNull(before); err != nil {
-		return err
+		return e, err
 	}
 	if e.After, err = jsonOrNull(after); err != nil {
-		return err
+		return e, err
 	}
-	if err := tx.Omit("At").Create(&e).Error; err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	return nil
+	return e, nil
 }
 
 // SameValues compares two audit views by value: what they would record,

@@ -2,12 +2,10 @@ package models
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -327,12 +325,12 @@ func ImportRates(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *User,
 	if !CanManageRates(u) {
 		return res, fmt.Errorf("import exchange rates: %w", ErrForbidden)
 	}
-	rows, problems, err := readRateImport(ctx, ref, r, Today())
+	rows, err := readRateImport(ctx, ref, r, Today())
+	if _, refused := ImportProblemsOf(err); refused {
+		return res, err
+	}
 	if err != nil {
 		return res, fmt.Errorf("import exchange rates: %w", err)
-	}
-	if len(problems) > 0 {
-		return res, &ImportError{Problems: problems}
 	}
 	res.Rows = len(rows)
 	currencies := make(pq.StringArray, len(rows))
@@ -437,16 +435,8 @@ func updateRates(tx *gorm.DB, changed []rateChange, by string) error {
 func auditRateImport(tx *gorm.DB, ev AuditContext, added []ExchangeRate, changed []rateChange) error {
 	events := make([]AuditEvent, 0, len(added)+len(changed))
 	event := func(action AuditAction, r ExchangeRate, before, after any) error {
-		e := AuditEvent{Action: string(action), TargetType: "exchange_rate", TargetID: r.Key(), IP: ev.IP, RequestID: ev.RequestID, ActorEmail: ev.ActorNote}
-		if ev.Actor != nil && ev.Actor.ID != 0 {
-			id := ev.Actor.ID
-			e.ActorID, e.ActorEmail = &id, ev.Actor.Email
-		}
-		var err error
-		if e.Before, err = jsonOrNull(before); err != nil {
-			return err
-		}
-		if e.After, err = jsonOrNull(after); err != nil {
+		e, err := newAuditEvent(ev, action, AuditTarget{Type: "exchange_rate", ID: r.Key()}, before, after)
+		if err != nil {
 			return err
 		}
 		events = append(events, e)
@@ -473,102 +463,35 @@ func auditRateImport(tx *gorm.DB, ev AuditContext, added []ExchangeRate, changed
 	return nil
 }
 
-// readRateImport parses the file and checks each row on its own and
-// against the file's other rows. problems are sorted by line.
-func readRateImport(ctx context.Context, ref *ReferenceCache, r io.Reader, today time.Time) ([]ExchangeRate, []ImportProblem, error) {
-	var problems []ImportProblem
-	add := func(line int, col, id string, kv ...any) {
-		p := Problems{}
-		p.Add(col, id, kv...)
-		problems = append(problems, ImportProblem{Line: line, Column: col, ID: id, Data: p[col].Data})
-	}
-	done := func() []ImportProblem {
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
-		if len(problems) > maxImportProblems {
-			problems = problems[:maxImportProblems]
-		}
-		return problems
-	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		add(1, "", "rates.import_empty")
-		return nil, done(), nil
-	}
-	if err != nil {
-		add(csvLine(err, 1), "", "rates.import_unreadable")
-		return nil, done(), nil
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\ufeff")
-		}
-		h = strings.ToLower(strings.TrimSpace(h))
-		_, dup := col[h]
-		known := false
-		for _, c := range RateImportColumns {
-			known = known || c == h
-		}
-		if dup || !known {
-			add(1, "", "rates.import_header", "Columns", strings.Join(RateImportColumns, ","))
-			return nil, done(), nil
-		}
-		col[h] = i
-	}
-	if len(col) != len(RateImportColumns) {
-		add(1, "", "rates.import_header", "Columns", strings.Join(RateImportColumns, ","))
-		return nil, done(), nil
-	}
+// rateImportFile is the rates' CSV file.
+var rateImportFile = importFile{Required: RateImportColumns, MaxRows: MaxRateImportRows}
 
+// readRateImport parses the file and checks each row on its own and
+// against the file's other rows.
+func readRateImport(ctx context.Context, ref *ReferenceCache, r io.Reader, today time.Time) ([]ExchangeRate, error) {
+	var ps importProblems
 	var rows []ExchangeRate
 	first := map[string]int{} // "EUR/2024-01" → the line that gives it
-	count := 0
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			add(csvLine(err, 0), "", "rates.import_unreadable")
-			return nil, done(), nil
-		}
-		line, _ := cr.FieldPos(0)
-		if count++; count > MaxRateImportRows {
-			// The file must be split first; its other problems can wait.
-			problems = nil
-			add(line, "", "rates.import_too_many", "Max", MaxRateImportRows)
-			return nil, done(), nil
-		}
-		if len(rec) != len(header) {
-			add(line, "", "rates.import_columns", "Count", len(header))
-			continue
-		}
-		cell := func(name string) string { return rec[col[name]] }
+	err := rateImportFile.read(r, &ps, func(rec importRecord) error {
 		p := Problems{}
-		rate, err := checkRate(ctx, ref, p, fileRateFields, cell("currency"), cell("month"), cell("units_per_usd"), today)
+		rate, err := checkRate(ctx, ref, p, fileRateFields, rec.Cell("currency"), rec.Cell("month"), rec.Cell("units_per_usd"), today)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		if len(p) > 0 {
-			for _, name := range RateImportColumns { // in the documented order
-				if pr, bad := p[name]; bad {
-					problems = append(problems, ImportProblem{Line: line, Column: name, ID: pr.ID, Data: pr.Data})
-				}
-			}
-			continue
+			ps.addChecked(rec.Line, p, RateImportColumns, func(f string) string { return f })
+			return nil
 		}
 		if prev, dup := first[rate.Key()]; dup {
-			add(line, "month", "rates.import_duplicate", "Line", prev)
-			continue
+			ps.add(rec.Line, "month", "rates.import_duplicate", "Line", prev)
+			return nil
 		}
-		first[rate.Key()] = line
+		first[rate.Key()] = rec.Line
 		rows = append(rows, rate)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if count == 0 {
-		add(1, "", "rates.import_empty")
-	}
-	return rows, done(), nil
+	return rows, ps.err()
 }

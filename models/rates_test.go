@@ -276,9 +276,9 @@ func TestARatesFileWithOneBadRowImportsNothing(t *testing.T) {
 		"6 units_per_usd rates.not_positive",
 		"7 units_per_usd rates.too_many_decimals",
 		"8 units_per_usd rates.too_large",
-		"9  rates.import_columns",
+		"9  import.columns",
 		"11 month rates.import_duplicate",
-		"12  rates.import_columns",
+		"12  import.columns",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -293,15 +293,15 @@ func TestARatesFileWithOneBadRowImportsNothing(t *testing.T) {
 		fmt.Fprintf(&tooMany, "EUR,2024-01,%d\n", i+1)
 	}
 	for _, tc := range []struct{ name, body, id string }{
-		{"empty", "", "rates.import_empty"},
-		{"header only", "currency,month,units_per_usd\n", "rates.import_empty"},
-		{"a header in UTF-16", "\xff\xfec\x00u\x00r\x00", "rates.import_header"},
-		{"a wrong header", "code,month,rate\nEUR,2024-01,0.915\n", "rates.import_header"},
-		{"a missing column", "currency,month\nEUR,2024-01\n", "rates.import_header"},
-		{"a column twice", "currency,month,units_per_usd,month\nEUR,2024-01,0.915,2024-01\n", "rates.import_header"},
-		{"a broken quote", "currency,month,units_per_usd\n\"EUR,2024-01,0.915\n", "rates.import_unreadable"},
+		{"empty", "", "import.empty"},
+		{"header only", "currency,month,units_per_usd\n", "import.empty"},
+		{"a header in UTF-16", "\xff\xfec\x00u\x00r\x00", "import.header"},
+		{"a wrong header", "code,month,rate\nEUR,2024-01,0.915\n", "import.header"},
+		{"a missing column", "currency,month\nEUR,2024-01\n", "import.header"},
+		{"a column twice", "currency,month,units_per_usd,month\nEUR,2024-01,0.915,2024-01\n", "import.header"},
+		{"a broken quote", "currency,month,units_per_usd\n\"EUR,2024-01,0.915\n", "import.unreadable"},
 		{"invalid UTF-8", "currency,month,units_per_usd\nE\xffR,2024-01,0.915\n", "validation.invalid_text"},
-		{"too many rows", tooMany.String(), "rates.import_too_many"},
+		{"too many rows", tooMany.String(), "import.too_many"},
 	} {
 		_, err := models.ImportRates(ctx, db, ref, admin, strings.NewReader(tc.body), ev)
 		problems, _ := models.ImportProblemsOf(err)

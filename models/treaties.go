@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -664,35 +663,6 @@ var TreatyImportColumns = []string{"iso3", "instrument", "action", "date"}
 // actions fit with room to spare).
 const MaxTreatyImportRows = 20000
 
-// ImportProblem is what is wrong with one cell (or line) of an import file.
-type ImportProblem struct {
-	Line   int
-	Column string // "" for the whole line
-	ID     string
-	Data   map[string]any
-}
-
-// ImportError is an import refused: nothing was stored.
-type ImportError struct{ Problems []ImportProblem }
-
-func (e *ImportError) Error() string {
-	parts := make([]string, 0, len(e.Problems))
-	for _, p := range e.Problems {
-		parts = append(parts, fmt.Sprintf("line %d, column %s: %s", p.Line, p.Column, p.ID))
-	}
-	return "import refused (" + strings.Join(parts, "; ") + ")"
-}
-
-// ImportProblemsOf returns the problems an error carries, if it is (or
-// wraps) an ImportError.
-func ImportProblemsOf(err error) ([]ImportProblem, bool) {
-	var ie *ImportError
-	if errors.As(err, &ie) {
-		return ie.Problems, true
-	}
-	return nil, false
-}
-
 // TreatyImportResult counts what an import did.
 type TreatyImportResult struct {
 	Rows      int `json:"rows"`
@@ -709,10 +679,6 @@ type importRow struct {
 	kind       TreatyActionKind
 	date       time.Time
 }
-
-// maxImportProblems stops listing problems after this many: a wrong file
-// is usually wrong on every line.
-const maxImportProblems = 200
 
 // ImportTreatyActions reads a CSV file of treaty actions (columns iso3,
 // instrument, action, date) and records them: every row is checked, alone
@@ -810,47 +776,12 @@ func actionKey(stateID, instrumentID int, kind TreatyActionKind) [3]string {
 	return [3]string{fmt.Sprint(stateID), fmt.Sprint(instrumentID), k}
 }
 
+// treatyImportFile is the treaty actions' CSV file.
+var treatyImportFile = importFile{Required: TreatyImportColumns, MaxRows: MaxTreatyImportRows}
+
 // readTreatyImport parses the file and checks each row on its own and
 // against the file's other rows.
 func readTreatyImport(ctx context.Context, ref *ReferenceCache, r io.Reader, today time.Time) ([]importRow, []ImportProblem, error) {
-	var problems []ImportProblem
-	add := func(line int, col, id string, kv ...any) {
-		if len(problems) >= maxImportProblems {
-			return
-		}
-		p := Problems{}
-		p.Add(col, id, kv...)
-		problems = append(problems, ImportProblem{Line: line, Column: col, ID: id, Data: p[col].Data})
-	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		add(1, "", "treaty.import_empty")
-		return nil, problems, nil
-	}
-	if err != nil {
-		add(csvLine(err, 1), "", "treaty.import_unreadable")
-		return nil, problems, nil
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		known := false
-		for _, c := range TreatyImportColumns {
-			known = known || c == h
-		}
-		if _, dup := col[h]; dup || !known {
-			add(1, "", "treaty.import_header", "Columns", strings.Join(TreatyImportColumns, ","))
-			return nil, problems, nil
-		}
-		col[h] = i
-	}
-	if len(col) != len(TreatyImportColumns) {
-		add(1, "", "treaty.import_header", "Columns", strings.Join(TreatyImportColumns, ","))
-		return nil, problems, nil
-	}
 	insts, err := ref.Instruments(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -859,70 +790,53 @@ func readTreatyImport(ctx context.Context, ref *ReferenceCache, r io.Reader, tod
 	for _, in := range insts {
 		byCode[in.Code] = in
 	}
-
+	var ps importProblems
 	var rows []importRow
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			add(csvLine(err, 0), "", "treaty.import_unreadable")
-			return nil, problems, nil
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rows) >= MaxTreatyImportRows {
-			add(line, "", "treaty.import_too_many", "Max", MaxTreatyImportRows)
-			return nil, problems, nil
-		}
-		if len(rec) != len(header) {
-			add(line, "", "treaty.import_columns", "Count", len(header))
-			continue
-		}
-		cell := func(name string) string { return strings.TrimSpace(rec[col[name]]) }
+	err = treatyImportFile.read(r, &ps, func(rec importRecord) error {
+		line := rec.Line
 		row := importRow{line: line}
 		ok := true
 		for _, name := range TreatyImportColumns {
-			if v := cell(name); !utf8.ValidString(v) || hasControl(v) {
-				add(line, name, "validation.invalid_text")
+			if v := rec.Cell(name); !utf8.ValidString(v) || hasControl(v) {
+				ps.add(line, name, "validation.invalid_text")
 				ok = false
 			} else if v == "" {
-				add(line, name, "validation.required")
+				ps.add(line, name, "validation.required")
 				ok = false
 			}
 		}
 		if !ok {
-			continue
+			return nil
 		}
-		s, err := ref.MemberStateByISO3(ctx, cell("iso3"))
+		s, err := ref.MemberStateByISO3(ctx, rec.Cell("iso3"))
 		switch {
 		case errors.Is(err, ErrNotFound):
-			add(line, "iso3", "validation.unknown_state")
+			ps.add(line, "iso3", "validation.unknown_state")
 			ok = false
 		case err != nil:
-			return nil, nil, err
+			return err
 		}
 		row.state = s
-		in, found := byCode[strings.ToLower(cell("instrument"))]
+		in, found := byCode[strings.ToLower(rec.Cell("instrument"))]
 		if !found {
-			add(line, "instrument", "treaty.unknown_instrument")
+			ps.add(line, "instrument", "treaty.unknown_instrument")
 			ok = false
 		}
 		row.instrument = in
-		row.kind = TreatyActionKind(strings.ToLower(cell("action")))
+		row.kind = TreatyActionKind(strings.ToLower(rec.Cell("action")))
 		if !row.kind.Valid() {
-			add(line, "action", "treaty.unknown_action")
+			ps.add(line, "action", "treaty.unknown_action")
 			ok = false
 		}
-		d, err := time.Parse("2006-01-02", cell("date"))
+		d, err := time.Parse("2006-01-02", rec.Cell("date"))
 		if err != nil || d.Year() < 1945 || d.Year() > 2100 {
-			add(line, "date", "validation.date")
+			ps.add(line, "date", "validation.date")
 			ok = false
 		} else if found {
 			p := Problems{}
 			checkActionDate(p, "date", d, in, today)
-			if pr, bad := p["date"]; bad {
-				problems = append(problems, ImportProblem{Line: line, Column: "date", ID: pr.ID, Data: pr.Data})
+			if len(p) > 0 {
+				ps.addChecked(line, p, []string{"date"}, func(f string) string { return f })
 				ok = false
 			}
 		}
@@ -930,9 +844,10 @@ func readTreatyImport(ctx context.Context, ref *ReferenceCache, r io.Reader, tod
 		if ok {
 			rows = append(rows, row)
 		}
-	}
-	if len(rows) == 0 && len(problems) == 0 {
-		add(1, "", "treaty.import_empty")
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	// Within the file: one row per action, one act of consent per State
 	// and instrument.
@@ -941,23 +856,15 @@ func readTreatyImport(ctx context.Context, ref *ReferenceCache, r io.Reader, tod
 		k := actionKey(row.state.ID, row.instrument.ID, row.kind)
 		if prev, dup := first[k]; dup {
 			if prev.kind == row.kind {
-				add(row.line, "action", "treaty.import_duplicate", "Line", prev.line)
+				ps.add(row.line, "action", "treaty.import_duplicate", "Line", prev.line)
 			} else {
-				add(row.line, "action", "treaty.two_consents", "Line", prev.line)
+				ps.add(row.line, "action", "treaty.two_consents", "Line", prev.line)
 			}
 			continue
 		}
 		first[k] = row
 	}
-	return rows, problems, nil
-}
-
-func csvLine(err error, fallback int) int {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.StartLine
-	}
-	return fallback
+	return rows, ps.list, nil
 }
 
 // checkImportAgainst checks the file's rows with the actions already

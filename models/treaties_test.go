@@ -274,10 +274,10 @@ func TestATreatyImportWithOneBadRowImportsNothing(t *testing.T) {
 	}
 
 	for _, tc := range []struct{ name, body, id string }{
-		{"empty", "", "treaty.import_empty"},
-		{"header only", "iso3,instrument,action,date\n", "treaty.import_empty"},
-		{"wrong header", "state,treaty,kind,when\nKEN,hague-1970,signature,1971-01-01\n", "treaty.import_header"},
-		{"short row", "iso3,instrument,action,date\nKEN,hague-1970\n", "treaty.import_columns"},
+		{"empty", "", "import.empty"},
+		{"header only", "iso3,instrument,action,date\n", "import.empty"},
+		{"wrong header", "state,treaty,kind,when\nKEN,hague-1970,signature,1971-01-01\n", "import.header"},
+		{"short row", "iso3,instrument,action,date\nKEN,hague-1970\n", "import.columns"},
 		{"future", "iso3,instrument,action,date\nKEN,hague-1970,signature," + time.Now().AddDate(1, 0, 0).Format("2006-01-02") + "\n", "treaty.date_future"},
 		{"invalid UTF-8", "iso3,instrument,action,date\nK\xffN,hague-1970,signature,1971-01-01\n", "validation.invalid_text"},
 	} {
