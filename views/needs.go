@@ -22,7 +22,7 @@ type NeedRow struct {
 // NeedFilterForm is the list's filter as the person set it.
 type NeedFilterForm struct {
 	State, Paragraph, Theme, Status, Priority, Visibility, Query, Sort string
-	Funding                                                           string // "gap": not fully funded
+	Funding                                                            string // "gap": not fully funded
 }
 
 // Query_ is the filter as a query string, for pagination and export links.
