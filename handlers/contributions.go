@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -143,7 +144,7 @@ func (h *Handlers) Contributions(c echo.Context) error {
 		Rows: contributionRows(donors, page.Items), Total: total, Totals: totals, Filter: form,
 		Donors: donors, States: states, Paragraphs: paras,
 		Nav: pageNav("/contributions", query, page), ExportQuery: query.Encode(),
-		CanCreate: policy.Anyone(u, policy.RecordContributions),
+		CanCreate: policy.Anyone(u, policy.RecordContributions), CanImport: policy.Anyone(u, policy.Review),
 	}))
 }
 
@@ -368,5 +369,38 @@ func (h *Handlers) UpdateContribution(c echo.Context) error {
 			return h.renderContributionForm(c, http.StatusConflict, form, &current)
 		},
 		Flash: "contribution.saved",
+	})
+}
+
+// ContributionImportForm shows the Secretariat's import form and the
+// file's format.
+func (h *Handlers) ContributionImportForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.ContributionImportPage(views.ContributionImportData{}))
+}
+
+// ImportContributions imports a CSV of contributions: all of it, or
+// nothing with every problem listed by line and column beside the field.
+func (h *Handlers) ImportContributions(c echo.Context) error {
+	u := reqctx.User(ctx(c))
+	var form importForm
+	var problems []string
+	return h.submit(c, submission{
+		Form: &form,
+		Save: func() (string, error) {
+			err := runImport(c, &form, &problems, func(r io.Reader) error {
+				res, err := models.ImportContributions(ctx(c), h.DB, h.Reference, h.Validate, u, r, h.audit(c))
+				if err == nil {
+					h.flash(c, "success", "contribution.imported", map[string]any{"Rows": res.Rows, "Created": res.Created, "Changed": res.Changed, "Unchanged": res.Unchanged})
+				}
+				return err
+			})
+			if err != nil {
+				return "", err
+			}
+			return "/contributions", nil
+		},
+		Render: func(status int, errs []views.FieldError) error {
+			return render(c, status, views.ContributionImportPage(views.ContributionImportData{CSV: form.CSV, Errors: errs, Problems: problems}))
+		},
 	})
 }

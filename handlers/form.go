@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 
 	"ctap/models"
@@ -19,37 +18,6 @@ import (
 // validation library (struct tags), its meaning by the domain's own
 // validation (models.Problems), and a rejected form comes back (422) with
 // the person's input and a message beside each wrong field.
-
-// NewValidator builds the validation library's checker, reporting fields
-// by their form names.
-func NewValidator() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("form"), ",")
-		if name == "-" {
-			return ""
-		}
-		return name
-	})
-	return v
-}
-
-// tagMessages turns a failed validation tag into a catalogue message.
-var tagMessages = map[string]string{
-	"required":      "validation.required",
-	"required_with": "validation.required",
-	"min":           "validation.required",
-	"max":           "validation.too_long",
-	"len":           "validation.choose",
-	"oneof":         "validation.choose",
-	"datetime":      "validation.date",
-	"url":           "validation.url",
-	"http_url":      "validation.url",
-	"email":         "validation.email",
-	"number":        "validation.number",
-	"gte":           "validation.number",
-	"lte":           "validation.number",
-}
 
 // decodeForm reads the submitted form into form (a pointer to a struct with
 // `form` and `validate` tags) and returns what is wrong with its shape.
@@ -73,30 +41,7 @@ func (h *Handlers) decodeForm(c echo.Context, form any) models.Problems {
 		p.Add("_form", "validation.unreadable")
 		return p
 	}
-	var ve validator.ValidationErrors
-	if err := h.Validate.Struct(form); errors.As(err, &ve) {
-		custom := formMessages(reflect.TypeOf(form))
-		for _, fe := range ve {
-			if id, ok := custom[fe.Field()]; ok {
-				// The form says in its own words what this field wants.
-				p.Add(fe.Field(), id)
-				continue
-			}
-			id, ok := tagMessages[fe.Tag()]
-			if !ok {
-				id = "validation.invalid"
-			}
-			if fe.Tag() == "max" && fe.Kind() == reflect.Slice {
-				id = "validation.too_many"
-			}
-			if fe.Tag() == "min" && fe.Kind() == reflect.Slice {
-				id = "validation.choose_one"
-			}
-			p.Add(fe.Field(), id, "Max", fe.Param())
-		}
-	} else if err != nil {
-		return nil
-	}
+	p.Merge(h.Validate.Check(form))
 	return p
 }
 
@@ -126,32 +71,6 @@ func fieldErrors(c echo.Context, form any, p models.Problems) []views.FieldError
 	}
 	for field := range p { // fields the struct does not name (e.g. "to", "note")
 		add(field)
-	}
-	return out
-}
-
-// formMessages maps a form's field names to the message its `msg` tag
-// names, for fields that say what they want better than the generic one.
-func formMessages(t reflect.Type) map[string]string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	out := map[string]string{}
-	if t.Kind() != reflect.Struct {
-		return out
-	}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous {
-			for k, v := range formMessages(f.Type) {
-				out[k] = v
-			}
-			continue
-		}
-		if msg := f.Tag.Get("msg"); msg != "" {
-			name, _, _ := strings.Cut(f.Tag.Get("form"), ",")
-			out[name] = msg
-		}
 	}
 	return out
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
-	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
@@ -42,7 +41,7 @@ type Handlers struct {
 	// Reference is the read-only cache of the States and instruments.
 	Reference *models.ReferenceCache
 	// Validate checks the shape of decoded forms (see form.go).
-	Validate *validator.Validate
+	Validate *models.FormChecker
 }
 
 // audit describes who acts in this request, for the audit trail.

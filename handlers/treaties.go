@@ -1,12 +1,8 @@
 package handlers
 
 import (
-	"bytes"
-	"errors"
 	"io"
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -150,11 +146,6 @@ func (h *Handlers) SaveStateTreaty(c echo.Context) error {
 	})
 }
 
-// treatyImportForm is the import form: the CSV pasted, or a file.
-type treatyImportForm struct {
-	CSV string `form:"csv" validate:"max=2000000"`
-}
-
 func (h *Handlers) renderTreatyImport(c echo.Context, status int, d views.TreatyImportData) error {
 	insts, err := h.Reference.Instruments(ctx(c))
 	if err != nil {
@@ -173,47 +164,21 @@ func (h *Handlers) TreatyImportForm(c echo.Context) error {
 // with every problem listed by line and column beside the field.
 func (h *Handlers) ImportTreaties(c echo.Context) error {
 	u := reqctx.User(ctx(c))
-	var form treatyImportForm
+	var form importForm
 	var problems []string
 	return h.submit(c, submission{
 		Form: &form,
 		Save: func() (string, error) {
-			data := []byte(form.CSV)
-			if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-				f, err := fh.Open()
-				if err != nil {
-					return "", err
+			err := runImport(c, &form, &problems, func(r io.Reader) error {
+				res, err := models.ImportTreatyActions(ctx(c), h.DB, h.Reference, u, r, h.audit(c))
+				if err == nil {
+					h.flash(c, "success", "treaty.imported", map[string]any{"Rows": res.Rows, "Created": res.Created, "Updated": res.Updated, "Unchanged": res.Unchanged})
 				}
-				defer f.Close()
-				if data, err = io.ReadAll(f); err != nil {
-					return "", err
-				}
-			} else if err != nil && !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart) {
-				return "", err
-			}
-			if form.CSV == "" && len(data) <= 200_000 && utf8.Valid(data) {
-				form.CSV = string(data) // a refused file comes back to be corrected
-			}
-			if strings.TrimSpace(string(data)) == "" {
-				return "", models.Invalid("csv", "validation.required")
-			}
-			res, err := models.ImportTreatyActions(ctx(c), h.DB, h.Reference, u, bytes.NewReader(data), h.audit(c))
-			if ps, ok := models.ImportProblemsOf(err); ok {
-				l := localizer(c)
-				for _, p := range ps {
-					msg := l.Data(p.ID, p.Data)
-					if p.Column == "" {
-						problems = append(problems, l.Data("treaty.import_problem_line", map[string]any{"Line": p.Line, "Message": msg}))
-					} else {
-						problems = append(problems, l.Data("treaty.import_problem", map[string]any{"Line": p.Line, "Column": p.Column, "Message": msg}))
-					}
-				}
-				return "", models.Invalid("csv", "treaty.import_refused", "Count", len(ps))
-			}
+				return err
+			})
 			if err != nil {
 				return "", err
 			}
-			h.flash(c, "success", "treaty.imported", map[string]any{"Rows": res.Rows, "Created": res.Created, "Updated": res.Updated, "Unchanged": res.Unchanged})
 			return "/instruments", nil
 		},
 		Render: func(status int, errs []views.FieldError) error {

@@ -87,6 +87,7 @@ const (
 	ActionContributionEdited     AuditAction = "contribution.edited"
 	ActionContributionTransition AuditAction = "contribution.status_changed"
 	ActionContributionVerified   AuditAction = "contribution.verified"
+	ActionContributionsImported  AuditAction = "contribution.imported"
 )
 
 // Family is the part of the action before the dot ("user", "need").

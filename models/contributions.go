@@ -38,6 +38,9 @@ func ContributionStatuses() []ContributionStatus {
 	return []ContributionStatus{ContributionPledged, ContributionCommitted, ContributionPaid, ContributionCancelled}
 }
 
+// Valid reports whether s is a known status.
+func (s ContributionStatus) Valid() bool { return slices.Contains(ContributionStatuses(), s) }
+
 // InKindTypes are the kinds of in-kind support.
 var InKindTypes = []string{"experts", "training", "equipment", "hosting", "publications", "other"}
 

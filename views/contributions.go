@@ -50,6 +50,14 @@ type ContributionsData struct {
 	Nav         PageNav
 	ExportQuery string
 	CanCreate   bool
+	CanImport   bool
+}
+
+// ContributionImportData is the Secretariat's import page.
+type ContributionImportData struct {
+	CSV      string
+	Errors   []FieldError
+	Problems []string // "Line 3, column amount: …", translated
 }
 
 // ContributionForm is the contribution form as submitted.

@@ -318,3 +318,58 @@ func tableRowWith(body, text string) string {
 	}
 	return ""
 }
+
+// TestTheSecretariatImportsContributionsFromAFile pastes a wrong file
+// (refused whole, with its problems beside the field and the text kept),
+// then the right one, then the same again.
+func TestTheSecretariatImportsContributionsFromAFile(t *testing.T) {
+	cs := newContributionServer(t)
+	if r := cs.clients["donor_nor"].Get(t, "/contributions/import"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a donor opens the import: %d, want 403", r.StatusCode)
+	}
+	sec := cs.clients["secretariat"]
+	if list := sec.Get(t, "/contributions"); !strings.Contains(list.Body, `href="/contributions/import"`) {
+		t.Error("the Secretariat's list does not link to the import")
+	}
+	good := "import_key,donor,kind,title,amount,currency,value_date,status,earmark,recipient,public\n" +
+		"NOR-1,norway,financial,Imported border grant,250000,USD,2026-02-01,paid,state,KEN,yes\n" +
+		"EU-1,european-union,financial,Imported pledge,10000,EUR,2026-03-01,pledged,none,,no\n"
+	bad := strings.Replace(good, "250000,USD", "-250000,USD", 1)
+	post := func(csv string) *webtest.Response {
+		page := sec.Get(t, "/contributions/import")
+		return sec.PostForm(t, "/contributions/import", url.Values{"_csrf": {webtest.CSRFToken(t, page)}, "csv": {csv}})
+	}
+	r := post(bad)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong file: %d, want 422", r.StatusCode)
+	}
+	for _, want := range []string{"Nothing was imported", "Line 2, column amount:", "Imported border grant"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the refused import lacks %q", want)
+		}
+	}
+	var n int64
+	cs.srv.DB.Model(&models.Contribution{}).Where("import_key IS NOT NULL").Count(&n)
+	if n != 0 {
+		t.Fatalf("%d contributions stored from a refused file", n)
+	}
+	if r := post(good); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/contributions" {
+		t.Fatalf("the right file: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if list := sec.Get(t, "/contributions"); !strings.Contains(list.Body, "2 new, 0 changed, 0 unchanged") ||
+		!strings.Contains(list.Body, "Imported border grant") {
+		t.Error("after the import the list does not say what was imported or show it")
+	}
+	post(good)
+	if list := sec.Get(t, "/contributions"); !strings.Contains(list.Body, "0 new, 0 changed, 2 unchanged") {
+		t.Error("importing the same file again does not say that nothing changed")
+	}
+	// What the file marked public is public; the rest is not.
+	anon := cs.srv.Client().Get(t, "/donors/norway").Body
+	if !strings.Contains(anon, "Imported border grant") {
+		t.Error("the imported public contribution is not on Norway's public page")
+	}
+	if strings.Contains(cs.srv.Client().Get(t, "/donors/european-union").Body, "Imported pledge") {
+		t.Error("the imported private pledge shows on the EU's public page")
+	}
+}

@@ -64,6 +64,8 @@ func (s *Server) routes() {
 	// decided by models.ActorsForDonor and models.ContributionWorkflow.
 	get("/contributions", policy.ReadPublic, h.Contributions)
 	get("/contributions/new", policy.RecordContributions, h.NewContribution)
+	get("/contributions/import", policy.Review, h.ContributionImportForm)
+	post("/contributions/import", policy.Review, h.ImportContributions)
 	post("/contributions", policy.RecordContributions, h.CreateContribution)
 	get("/contributions/:id", policy.ReadPublic, h.Contribution)
 	get("/contributions/:id/edit", policy.RecordContributions, h.EditContribution)

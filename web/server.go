@@ -123,7 +123,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		BaseURL:              cfg.BaseURL.String(),
 		SessionIdle:          cfg.SessionIdle,
 		Reference:            &models.ReferenceCache{DB: deps.DB},
-		Validate:             handlers.NewValidator(),
+		Validate:             models.NewFormChecker(),
 	}
 	if cfg.TrustProxy {
 		s.Echo.IPExtractor = echo.ExtractIPFromXFFHeader()

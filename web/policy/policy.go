@@ -34,8 +34,9 @@ const (
 	// points, and administrators). The object is the State.
 	ActForState Permission = "act_for_state"
 	// Review: the Secretariat's work on what States submit: review needs,
-	// validate or return progress reports, import treaty actions, manage
-	// reporting periods (the Secretariat and administrators).
+	// validate or return progress reports, import treaty actions and
+	// contributions, verify contributions, manage reporting periods (the
+	// Secretariat and administrators).
 	Review Permission = "review"
 	// RecordNeeds: open the form for a new need (focal points, the
 	// Secretariat and administrators).
