@@ -123,10 +123,6 @@ func (h *Handlers) Contributions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	total, err := models.CountContributions(ctx(c), h.DB, u, f)
-	if err != nil {
-		return err
-	}
 	totals, err := models.LoadContributionTotals(ctx(c), h.DB, u, f)
 	if err != nil {
 		return err
@@ -141,7 +137,7 @@ func (h *Handlers) Contributions(c echo.Context) error {
 	}
 	query := form.Query_()
 	return render(c, http.StatusOK, views.ContributionsPage(views.ContributionsData{
-		Rows: contributionRows(donors, page.Items), Total: total, Totals: totals, Filter: form,
+		Rows: contributionRows(donors, page.Items), Total: totals.Count(), Totals: totals, Filter: form,
 		Donors: donors, States: states, Paragraphs: paras,
 		Nav: pageNav("/contributions", query, page), ExportQuery: query.Encode(),
 		CanCreate: policy.Anyone(u, policy.RecordContributions), CanImport: policy.Anyone(u, policy.Review),

@@ -160,32 +160,33 @@ func (t ContributionTotals) InKindPledged() USDFigure {
 // The conversion of a contribution to US dollars, shared by every total,
 // breakdown and list so that they all agree to the cent: the UN
 // operational rate of the value date's month (rateJoin), the amount
-// received so far (paidJoin: a paid contribution's amount, or a committed
-// one's paid instalments), each converted and rounded half to even to
-// cents per contribution, before any adding. A contribution in a currency
-// without a rate for its month has hasRateExpr false and NULL equivalents:
-// it is left out of the dollar sums and counted as missing.
+// received so far (paidExpr: a paid contribution's amount, or the paid
+// instalments of a committed one, summed once for all contributions by
+// paidJoin rather than once per row), each converted and rounded half to
+// even to cents per contribution, before any adding. A contribution in a
+// currency without a rate for its month has hasRateExpr false and NULL
+// equivalents: it is left out of the dollar sums and counted as missing.
 const (
 	rateJoin = `LEFT JOIN exchange_rates r ON r.currency = contributions.currency
 			AND r.month = date_trunc('month', contributions.value_date)::date`
-	paidJoin = `CROSS JOIN LATERAL (SELECT CASE WHEN contributions.status = 'paid' THEN contributions.amount
-			ELSE coalesce((SELECT sum(i.amount) FROM contribution_instalments i
-				WHERE i.contribution_id = contributions.id AND i.paid_on IS NOT NULL), 0) END AS paid) p`
+	paidJoin = `LEFT JOIN (SELECT contribution_id, sum(amount) AS paid FROM contribution_instalments
+			WHERE paid_on IS NOT NULL GROUP BY contribution_id) pi ON pi.contribution_id = contributions.id`
+	paidExpr = `CASE contributions.status WHEN 'paid' THEN contributions.amount
+		WHEN 'committed' THEN coalesce(pi.paid, 0) ELSE 0 END`
 	hasRateExpr = `(contributions.currency = 'USD' OR r.units_per_usd IS NOT NULL)`
 	usdExpr     = `CASE WHEN contributions.currency = 'USD' THEN contributions.amount
 		ELSE round_half_even(contributions.amount / r.units_per_usd, 2) END`
-	paidUSDExpr = `CASE WHEN contributions.currency = 'USD' THEN p.paid
-		ELSE round_half_even(p.paid / r.units_per_usd, 2) END`
+	paidUSDExpr = `CASE WHEN contributions.currency = 'USD' THEN ` + paidExpr + `
+		ELSE round_half_even((` + paidExpr + `) / r.units_per_usd, 2) END`
 )
 
 // convertedContributions is contributionsQuery joined to what converts
-// each contribution to US dollars, cancelled ones left out: they count
-// nowhere.
+// each contribution to US dollars. Cancelled contributions stay in (a
+// list counts them) and every figure leaves them out.
 func convertedContributions(ctx context.Context, db *gorm.DB, u *User, f ContributionFilter) *gorm.DB {
 	return contributionsQuery(ctx, db, u, f).
 		Joins(rateJoin).
-		Joins(paidJoin).
-		Where("contributions.status <> ?", ContributionCancelled)
+		Joins(paidJoin)
 }
 
 // totalsSelect sums the contributions by kind, status, currency and rate:
@@ -196,11 +197,21 @@ const totalsSelect = `contributions.kind, contributions.status, contributions.cu
 	count(*) AS count,
 	sum(contributions.amount) AS amount,
 	coalesce(sum(` + usdExpr + `), 0) AS usd,
-	sum(p.paid) AS paid_amount,
+	sum(` + paidExpr + `) AS paid_amount,
 	coalesce(sum(` + paidUSDExpr + `), 0) AS paid_usd`
 
 // totalsGroup is totalsSelect's grouping.
 const totalsGroup = "contributions.kind, contributions.status, contributions.currency, has_rate"
+
+// Count is how many contributions the totals were summed over, cancelled
+// ones included: the number a list of them shows.
+func (t ContributionTotals) Count() int64 {
+	var n int64
+	for _, r := range t.rows {
+		n += int64(r.Count)
+	}
+	return n
+}
 
 // LoadContributionTotals sums the contributions u may see that match f:
 // one statement, whatever their number.

@@ -642,15 +642,6 @@ func ListContributions(ctx context.Context, db *gorm.DB, u *User, f Contribution
 	return p, nil
 }
 
-// CountContributions counts the contributions u may see that match f.
-func CountContributions(ctx context.Context, db *gorm.DB, u *User, f ContributionFilter) (int64, error) {
-	var n int64
-	if err := contributionsQuery(ctx, db, u, f).Select("count(*)").Scan(&n).Error; err != nil {
-		return 0, fmt.Errorf("count contributions: %w", err)
-	}
-	return n, nil
-}
-
 // ExportContributions returns every contribution u may see that matches f,
 // in the list's order, up to MaxExportRows: one statement.
 func ExportContributions(ctx context.Context, db *gorm.DB, u *User, f ContributionFilter, sort string) ([]ContributionRow, error) {

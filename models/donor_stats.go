@@ -77,6 +77,7 @@ type donorTotalsRow struct {
 // page says what it leaves out.
 func DonorTotalsList(ctx context.Context, db *gorm.DB, u *User, sort DonorSort) ([]DonorTotals, error) {
 	sums := convertedContributions(subqueryContext(), db, u, ContributionFilter{}).
+		Where("contributions.status <> ?", ContributionCancelled). // they count nowhere
 		Select("contributions.donor_organization_id, " + totalsSelect).
 		Group("contributions.donor_organization_id, " + totalsGroup)
 	var rows []donorTotalsRow
@@ -198,10 +199,11 @@ const breakdownGroup = `c.kind, c.status, c.currency, c.has_rate,
 // number, each contribution converted as LoadContributionTotals converts it.
 func DonorBreakdown(ctx context.Context, db *gorm.DB, u *User, donorID int) (ContributionBreakdown, error) {
 	perContribution := convertedContributions(subqueryContext(), db, u, ContributionFilter{DonorID: donorID}).
+		Where("contributions.status <> ?", ContributionCancelled). // they count nowhere
 		Joins("LEFT JOIN member_states ms ON ms.id = contributions.recipient_state_id").
 		Select(`contributions.kind, contributions.status, contributions.currency,
 			` + hasRateExpr + ` AS has_rate,
-			contributions.amount, ` + usdExpr + ` AS usd, p.paid, ` + paidUSDExpr + ` AS paid_usd,
+			contributions.amount, ` + usdExpr + ` AS usd, ` + paidExpr + ` AS paid, ` + paidUSDExpr + ` AS paid_usd,
 			extract(year FROM contributions.value_date)::int AS year,
 			contributions.theme, contributions.paragraph_number, ms.regional_group, contributions.in_kind_type`)
 	var rows []breakdownRow
