@@ -158,35 +158,27 @@ func (t ContributionTotals) InKindPledged() USDFigure {
 }
 
 // The conversion of a contribution to US dollars, shared by every total,
-// breakdown and list so that they all agree to the cent: the UN
-// operational rate of the value date's month (rateJoin), the amount
-// received so far (paidExpr: a paid contribution's amount, or the paid
-// instalments of a committed one, summed once for all contributions by
-// paidJoin rather than once per row), each converted and rounded half to
-// even to cents per contribution, before any adding. A contribution in a
-// currency without a rate for its month has hasRateExpr false and NULL
-// equivalents: it is left out of the dollar sums and counted as missing.
+// breakdown and list so that they all agree to the cent, is the
+// database's (migration 00014, contribution_equivalents): each
+// contribution carries its equivalent at the UN operational rate of its
+// value date's month and what was received of it (a paid contribution's
+// amount, or the paid instalments of a committed one) and its equivalent,
+// each rounded half to even to cents, kept right by triggers when the
+// contribution, an instalment or a rate changes. A contribution whose
+// month has no rate has NULL equivalents: it is left out of the dollar
+// sums and counted as missing (hasRateExpr).
 const (
-	rateJoin = `LEFT JOIN exchange_rates r ON r.currency = contributions.currency
-			AND r.month = date_trunc('month', contributions.value_date)::date`
-	paidJoin = `LEFT JOIN (SELECT contribution_id, sum(amount) AS paid FROM contribution_instalments
-			WHERE paid_on IS NOT NULL GROUP BY contribution_id) pi ON pi.contribution_id = contributions.id`
-	paidExpr = `CASE contributions.status WHEN 'paid' THEN contributions.amount
-		WHEN 'committed' THEN coalesce(pi.paid, 0) ELSE 0 END`
-	hasRateExpr = `(contributions.currency = 'USD' OR r.units_per_usd IS NOT NULL)`
-	usdExpr     = `CASE WHEN contributions.currency = 'USD' THEN contributions.amount
-		ELSE round_half_even(contributions.amount / r.units_per_usd, 2) END`
-	paidUSDExpr = `CASE WHEN contributions.currency = 'USD' THEN ` + paidExpr + `
-		ELSE round_half_even((` + paidExpr + `) / r.units_per_usd, 2) END`
+	hasRateExpr = `(contributions.usd_amount IS NOT NULL)`
+	usdExpr     = `contributions.usd_amount`
+	paidExpr    = `contributions.received_amount`
+	paidUSDExpr = `contributions.received_usd`
 )
 
-// convertedContributions is contributionsQuery joined to what converts
-// each contribution to US dollars. Cancelled contributions stay in (a
-// list counts them) and every figure leaves them out.
+// convertedContributions is contributionsQuery for the totals and
+// breakdowns. Cancelled contributions stay in (a list counts them) and
+// every figure leaves them out.
 func convertedContributions(ctx context.Context, db *gorm.DB, u *User, f ContributionFilter) *gorm.DB {
-	return contributionsQuery(ctx, db, u, f).
-		Joins(rateJoin).
-		Joins(paidJoin)
+	return contributionsQuery(ctx, db, u, f)
 }
 
 // totalsSelect sums the contributions by kind, status, currency and rate:
@@ -286,7 +278,7 @@ func LoadNeedFunding(ctx context.Context, db *gorm.DB, u *User, n Need) (NeedFun
 	filter := ContributionFilter{NeedID: n.ID}
 	err := contributionsQuery(ctx, db, u, filter).
 		Select(contributionRowSelect + ", d.slug AS donor_slug, d.name AS donor_name, d.name_fr AS donor_name_fr").
-		Joins(rateJoin).Joins("JOIN donor_organizations d ON d.id = contributions.donor_organization_id").
+		Joins("JOIN donor_organizations d ON d.id = contributions.donor_organization_id").
 		Order("contributions.value_date DESC, contributions.id DESC").Limit(200).Scan(&f.Contributions).Error
 	if err != nil {
 		return f, fmt.Errorf("contributions of need %d: %w", n.ID, err)
@@ -344,8 +336,7 @@ func FundableNeedStatuses() []NeedStatus {
 // person may not see), converted as every total converts them, summed per
 // need by an index lookup; and to its cost in US dollars.
 func withNeedFunding(ctx context.Context, db *gorm.DB, u *User, q *gorm.DB) *gorm.DB {
-	funded := contributionsQuery(ctx, db, u, ContributionFilter{Kind: ContributionFinancial}).
-		Joins(rateJoin).
+	funded := contributionsQuery(subqueryContext(), db, u, ContributionFilter{Kind: ContributionFinancial}).
 		Where("contributions.need_id = needs.id").
 		Where("contributions.status IN ?", []ContributionStatus{ContributionCommitted, ContributionPaid}).
 		Select("sum(" + usdExpr + ") AS funded_usd")

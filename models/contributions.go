@@ -565,7 +565,7 @@ func ContributionByID(ctx context.Context, db *gorm.DB, u *User, id int64) (Cont
 		DonorState    *int
 		RecipientISO3 *string
 	}
-	err := contributionsQuery(ctx, db, u, ContributionFilter{}).Joins(rateJoin).
+	err := contributionsQuery(ctx, db, u, ContributionFilter{}).
 		Select(contributionRowSelect+`, d.slug AS donor_slug, d.name AS donor_name, d.name_fr AS donor_name_fr,
 			d.kind AS donor_kind, d.member_state_id AS donor_state, rs.iso3 AS recipient_iso3`).
 		Joins("JOIN donor_organizations d ON d.id = contributions.donor_organization_id").
@@ -628,13 +628,13 @@ type ContributionRow struct {
 }
 
 // contributionRowSelect adds the equivalent at the value date's month,
-// converted as the totals convert it (rateJoin, usdExpr).
+// the one the totals add (usdExpr).
 const contributionRowSelect = `contributions.*, ` + usdExpr + ` AS usd`
 
 // ListContributions returns one page of the contributions u may see that
 // match f: one statement.
 func ListContributions(ctx context.Context, db *gorm.DB, u *User, f ContributionFilter, sort string, req PageRequest) (Page[ContributionRow], error) {
-	q := contributionsQuery(ctx, db, u, f).Select(contributionRowSelect).Joins(rateJoin)
+	q := contributionsQuery(ctx, db, u, f).Select(contributionRowSelect)
 	p, err := paginate(q, contributionOrder(sort), req, contributionKey(sort))
 	if err != nil {
 		return p, fmt.Errorf("list contributions: %w", err)
@@ -651,7 +651,7 @@ func ExportContributions(ctx context.Context, db *gorm.DB, u *User, f Contributi
 		order = append(order, k.Expr+" DESC")
 	}
 	var out []ContributionRow
-	err := contributionsQuery(ctx, db, u, f).Select(contributionRowSelect).Joins(rateJoin).
+	err := contributionsQuery(ctx, db, u, f).Select(contributionRowSelect).
 		Order(strings.Join(order, ", ")).Limit(MaxExportRows).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("export contributions: %w", err)

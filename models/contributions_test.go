@@ -207,3 +207,50 @@ func TestRoundHalfEvenInSQLAgreesWithTheDecimalLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestEquivalentsFollowTheRatesAndInstalments changes what a contribution's
+// US-dollar figures depend on after it is recorded: its month's rate comes,
+// changes and goes; an instalment of it is paid. Each figure follows.
+func TestEquivalentsFollowTheRatesAndInstalments(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.New(t)
+	sec := roleUser(t, db, "secretariat@example.org", models.RoleSecretariat, "")
+	norway, err := models.DonorOrganizationBySlug(ctx, db, "norway")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if err := db.Exec(sql, args...).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var id int64
+	if err := db.Raw(`INSERT INTO contributions (donor_organization_id, kind, title, amount, currency, value_date, status, reported_by)
+		VALUES (?, 'financial', 'Fixture', 1000000, 'NOK', '2026-05-20', 'committed', 'secretariat') RETURNING id`, norway.ID).Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	check := func(step, funding, paid string, missing int) {
+		t.Helper()
+		tot, err := models.LoadContributionTotals(ctx, db, sec, models.ContributionFilter{DonorID: norway.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := tot.Funding(); !f.USD.Equal(dec(funding)) || f.MissingCount != missing {
+			t.Errorf("%s: funding %s with %d left out, want %s with %d", step, f.USD, f.MissingCount, funding, missing)
+		}
+		if p := tot.Paid(); !p.USD.Equal(dec(paid)) {
+			t.Errorf("%s: paid %s, want %s", step, p.USD, paid)
+		}
+	}
+	check("no rate for May", "0", "0", 1)
+	exec(`INSERT INTO exchange_rates (currency, month, units_per_usd) VALUES ('NOK', '2026-05-01', 10)`)
+	check("a rate of 10", "100000", "0", 0)
+	exec(`UPDATE exchange_rates SET units_per_usd = 8 WHERE currency = 'NOK' AND month = '2026-05-01'`)
+	check("the rate changed to 8", "125000", "0", 0)
+	exec(`INSERT INTO contribution_instalments (contribution_id, year, amount, paid_on) VALUES (?, 2026, 400000, NULL), (?, 2027, 600000, NULL)`, id, id)
+	exec(`UPDATE contribution_instalments SET paid_on = '2026-06-01' WHERE contribution_id = ? AND year = 2026`, id)
+	check("the 2026 instalment paid", "125000", "50000", 0)
+	exec(`DELETE FROM exchange_rates WHERE currency = 'NOK' AND month = '2026-05-01'`)
+	check("the rate removed", "0", "0", 1)
+}

@@ -26,24 +26,25 @@ const (
 	// IATIVersion is the version of the IATI Standard the file follows.
 	IATIVersion = "2.03"
 
-	// IATIPrefix starts every organisation and activity identifier the
-	// portal mints. IATI identifiers start with a registration agency's
-	// code; "XM-" is the ISO 3166 user-assigned range IATI itself uses for
-	// agencies without a country (XM-DAC, XM-OCHA), and "CTAP" is not a
-	// registered agency: it keeps the portal's identifiers apart from any
-	// registered one. A donor's identifier is IATIPrefix-slug (e.g.
-	// XM-CTAP-norway), an activity's IATIPrefix-slug-id (XM-CTAP-norway-42),
-	// so each activity identifier starts with its reporting-org/@ref as the
-	// schema requires. A publisher registering the file with the IATI
-	// Registry would use its own registered identifier instead; identifiers
-	// must never change once published, so that is a one-time decision.
+	// IATIPrefix starts the identifier the portal mints for a donor
+	// organization without one of its own. IATI identifiers start with a
+	// registration agency's code; "XM-" is the ISO 3166 user-assigned range
+	// IATI itself uses for agencies without a country (XM-DAC, XM-OCHA), and
+	// "CTAP" is not a registered agency: it keeps the portal's identifiers
+	// apart from any registered one (e.g. XM-CTAP-norway).
 	IATIPrefix = "XM-CTAP"
 )
 
 // The Office that provides the technical assistance (A/RES/70/177 asks the
-// United Nations Office on Drugs and Crime to provide it): the implementing
-// organisation of every activity and the receiver of every transaction. Its
-// IATI identifier is XM-DAC- and its OECD DAC channel code.
+// United Nations Office on Drugs and Crime to provide it) and receives the
+// contributions: the reporting organisation of the file (the portal is
+// its Secretariat's, and incoming transactions are the receiver's view),
+// the implementing organisation of every activity and the receiver of
+// every transaction. Its IATI identifier is XM-DAC- and its OECD DAC
+// channel code; each activity's identifier starts with it, as the schema
+// requires of the reporting organisation's, followed by the portal's
+// name, the donor and the contribution (XM-DAC-41128-CTAP-norway-42).
+// Identifiers must never change once published.
 const (
 	iatiOfficeRef    = "XM-DAC-41128"
 	iatiOfficeName   = "United Nations Office on Drugs and Crime"
@@ -263,7 +264,7 @@ func IATIOrganisationRef(d DonorOrganization) string { return IATIPrefix + "-" +
 
 // IATIActivityIdentifier is the IATI identifier of a contribution of d.
 func IATIActivityIdentifier(d DonorOrganization, id int64) string {
-	return IATIOrganisationRef(d) + "-" + strconv.FormatInt(id, 10)
+	return iatiOfficeRef + "-CTAP-" + d.Slug + "-" + strconv.FormatInt(id, 10)
 }
 
 // iatiOrganisationType is the OrganisationType code of a donor's kind.
@@ -395,7 +396,7 @@ func (b iatiBuilder) activity(r iatiRow, schedule []Instalment) (IATIActivity, e
 		Lang:            iatiDefaultLang,
 		DefaultCurrency: c.Currency,
 		Identifier:      IATIActivityIdentifier(b.donor, c.ID),
-		ReportingOrg:    b.donorOrg(),
+		ReportingOrg:    iatiOfficeOrg(),
 		Title:           IATIText{Narratives: []IATINarrative{{Text: c.Title}}},
 		Descriptions:    []IATIText{{Narratives: []IATINarrative{{Text: b.description(c)}}}},
 		ParticipatingOrgs: []IATIParticipatingOrg{

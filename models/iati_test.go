@@ -436,7 +436,7 @@ func TestIATITransactionsFollowTheStatuses(t *testing.T) {
 		if got := len(a.all("planned-disbursement")); got != tc.planned {
 			t.Errorf("%s: %d planned disbursements, want %d", tc.name, got, tc.planned)
 		}
-		if got := a.one(t, "reporting-org").Attrs["ref"]; got != "XM-CTAP-norway" ||
+		if got := a.one(t, "reporting-org").Attrs["ref"]; got != "XM-DAC-41128" ||
 			!strings.HasPrefix(a.one(t, "iati-identifier").Text, got+"-") {
 			t.Errorf("%s: reporting org %q does not prefix the identifier %q", tc.name, got, a.one(t, "iati-identifier").Text)
 		}

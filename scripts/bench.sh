@@ -8,13 +8,19 @@ cd "$(dirname "$0")/.."
 scale=${CTAP_BENCH_SCALE:-10}
 port=${CTAP_BENCH_PORT:-8099}
 server=$(scripts/postgres.sh)
-psql "$server" -qc 'DROP DATABASE IF EXISTS ctap_bench' -c 'CREATE DATABASE ctap_bench'
 export DATABASE_URL="${server%/postgres*}/ctap_bench?sslmode=disable"
 go build -o bin/ctap ./cmd/ctap
 go build -o bin/ctap-bench ./tools/bench
-bin/ctap migrate >/dev/null
-bin/ctap seed --demo
-bin/ctap seed --scale "$scale"
+# CTAP_BENCH_REUSE=1 keeps the data of the previous run (loading it takes
+# minutes), when there is one; the schema is still brought up to date.
+if [ "${CTAP_BENCH_REUSE:-}" = 1 ] && psql "$DATABASE_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
+  bin/ctap migrate >/dev/null
+else
+  psql "$server" -qc 'DROP DATABASE IF EXISTS ctap_bench' -c 'CREATE DATABASE ctap_bench'
+  bin/ctap migrate >/dev/null
+  bin/ctap seed --demo
+  bin/ctap seed --scale "$scale"
+fi
 # The memory limit recommended for deployment (README): the Go runtime
 # collects harder rather than growing past it.
 export GOMEMLIMIT=${GOMEMLIMIT:-40MiB}

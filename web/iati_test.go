@@ -72,7 +72,7 @@ func expectedIATIIdentifiers(t *testing.T, srv *webtest.Server, publicOnly bool)
 	}
 	var out []string
 	for _, id := range ids {
-		out = append(out, fmt.Sprintf("XM-CTAP-norway-%d", id))
+		out = append(out, fmt.Sprintf("XM-DAC-41128-CTAP-norway-%d", id))
 	}
 	slices.Sort(out)
 	return out
