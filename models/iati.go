@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -129,11 +130,17 @@ const (
 // IATIDocument is an iati-activities file. Its fields are in the order the
 // schema's sequences require.
 type IATIDocument struct {
-	XMLName           xml.Name       `xml:"iati-activities"`
-	Version           string         `xml:"version,attr"`
-	GeneratedDatetime string         `xml:"generated-datetime,attr"`
-	Activities        []IATIActivity `xml:"iati-activity"`
+	Version           string
+	GeneratedDatetime string
+	// The contributions, each turned into its activity only as the file
+	// is written, so a file of thousands is never held whole.
+	rows      []iatiRow
+	schedules map[int64][]Instalment
+	build     iatiBuilder
 }
+
+// Len is the number of activities in the file.
+func (d IATIDocument) Len() int { return len(d.rows) }
 
 // IATIActivity is one contribution.
 type IATIActivity struct {
@@ -246,17 +253,48 @@ type IATITransaction struct {
 	ReceiverOrg IATIOrg     `xml:"receiver-org"`
 }
 
-// XML writes the document with its declaration, indented.
+// WriteXML writes the document with its declaration, indented, building
+// and encoding one activity at a time.
+func (d IATIDocument) WriteXML(w io.Writer) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("write IATI activities: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	root := xml.StartElement{Name: xml.Name{Local: "iati-activities"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "version"}, Value: d.Version},
+		{Name: xml.Name{Local: "generated-datetime"}, Value: d.GeneratedDatetime},
+	}}
+	if err := enc.EncodeToken(root); err != nil {
+		return fmt.Errorf("write IATI activities: %w", err)
+	}
+	activity := xml.StartElement{Name: xml.Name{Local: "iati-activity"}}
+	for _, r := range d.rows {
+		a, err := d.build.activity(r, d.schedules[r.ID])
+		if err != nil {
+			return fmt.Errorf("IATI activity of contribution %d: %w", r.ID, err)
+		}
+		if err := enc.EncodeElement(a, activity); err != nil {
+			return fmt.Errorf("write IATI activity of contribution %d: %w", r.ID, err)
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return fmt.Errorf("write IATI activities: %w", err)
+	}
+	if err := enc.Flush(); err != nil {
+		return fmt.Errorf("write IATI activities: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("write IATI activities: %w", err)
+	}
+	return nil
+}
+
+// XML is the document as WriteXML writes it.
 func (d IATIDocument) XML() ([]byte, error) {
 	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(d); err != nil {
-		return nil, fmt.Errorf("write IATI activities: %w", err)
-	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	err := d.WriteXML(&buf)
+	return buf.Bytes(), err
 }
 
 // IATIOrganisationRef is a donor organization's IATI identifier.
@@ -349,15 +387,8 @@ func IATIActivities(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Us
 		paragraphThemes[p.Number] = p.Theme
 	}
 
-	b := iatiBuilder{ctx: ctx, ref: ref, donor: donor, now: now, paragraphThemes: paragraphThemes}
-	doc.Activities = make([]IATIActivity, 0, len(rows))
-	for _, r := range rows {
-		a, err := b.activity(r, schedules[r.ID])
-		if err != nil {
-			return doc, fmt.Errorf("IATI activity of contribution %d: %w", r.ID, err)
-		}
-		doc.Activities = append(doc.Activities, a)
-	}
+	doc.rows, doc.schedules = rows, schedules
+	doc.build = iatiBuilder{ctx: ctx, ref: ref, donor: donor, now: now, paragraphThemes: paragraphThemes}
 	return doc, nil
 }
 
