@@ -54,6 +54,8 @@ var routeMatrix = map[string][]string{
 	"POST /contributions/:id/edit":       contributors(),
 	"POST /contributions/:id/transition": signedIn(),
 	"POST /contributions/:id/verify":     {"secretariat", "admin"},
+	"GET /contributions/import":          {"secretariat", "admin"},
+	"POST /contributions/import":         {"secretariat", "admin"},
 	"GET /account":                       signedIn(),
 	"POST /account/sessions/end-others":  signedIn(),
 	"GET /admin/users":                   {"admin"},
