@@ -164,8 +164,12 @@ func (h *Handlers) renderNeed(c echo.Context, status int, np models.NeedPage, s 
 	if err != nil {
 		return err
 	}
+	activities, err := models.NeedActivities(ctx(c), h.DB, u, np.Need.ID)
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.NeedPage(views.NeedPageData{
-		Need: np.Need, State: s, History: np.History, Funding: funding,
+		Need: np.Need, State: s, History: np.History, Funding: funding, Activities: activities,
 		CanPledge:   policy.Anyone(u, policy.RecordContributions) && models.NeedTakesFunding(np.Need),
 		Transitions: models.NeedWorkflow.Available(u, np.Need.MemberStateID, np.Need.Status),
 		CanEdit:     policy.Can(u, policy.EditNeed, policy.NeedObject(np.Need)),
@@ -185,7 +189,7 @@ func (h *Handlers) NeedTransition(c echo.Context) error {
 	return h.submit(c, submission{
 		Form: &form,
 		Save: func() (string, error) {
-			_, err := models.TransitionNeed(ctx(c), h.DB, u, np.Need.ID, form.Version, models.NeedStatus(form.To), form.Note, h.audit(c))
+			_, err := models.TransitionNeed(ctx(c), h.DB, u, np.Need.ID, form.Version, models.NeedStatus(form.To), form.Note, form.Cited(), h.audit(c))
 			return "/needs/" + strconv.FormatInt(np.Need.ID, 10), err
 		},
 		Render: func(status int, errs []views.FieldError) error {

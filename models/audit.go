@@ -88,6 +88,12 @@ const (
 	ActionContributionTransition AuditAction = "contribution.status_changed"
 	ActionContributionVerified   AuditAction = "contribution.verified"
 	ActionContributionsImported  AuditAction = "contribution.imported"
+
+	ActionActivityCreated    AuditAction = "activity.created"
+	ActionActivityEdited     AuditAction = "activity.edited"
+	ActionActivityTransition AuditAction = "activity.status_changed"
+	ActionActivityResults    AuditAction = "activity.results_saved"
+	ActionActivityConfirmed  AuditAction = "activity.participation_confirmed"
 )
 
 // Family is the part of the action before the dot ("user", "need").
@@ -98,7 +104,7 @@ func (a AuditAction) Family() string {
 
 // AuditFamilies are the families the audit filter offers, in order.
 func AuditFamilies() []string {
-	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates"}
+	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity"}
 }
 
 // AuditTarget is the record an event is about.

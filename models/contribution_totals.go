@@ -270,9 +270,9 @@ func (f NeedFunding) SharePercent() *int {
 	return &p
 }
 
-// LoadNeedFunding reads a need's funding: three statements, whatever the
-// number of contributions (the contributions, their totals, the need's
-// cost in US dollars).
+// LoadNeedFunding reads the funding of a need read by NeedByID (which
+// brings its cost in US dollars): two statements, whatever the number of
+// contributions (the contributions, their totals).
 func LoadNeedFunding(ctx context.Context, db *gorm.DB, u *User, n Need) (NeedFunding, error) {
 	var f NeedFunding
 	filter := ContributionFilter{NeedID: n.ID}
@@ -286,14 +286,9 @@ func LoadNeedFunding(ctx context.Context, db *gorm.DB, u *User, n Need) (NeedFun
 	if f.Totals, err = LoadContributionTotals(ctx, db, u, filter); err != nil {
 		return f, err
 	}
-	var cost NeedFundingFigures
-	err = db.WithContext(ctx).Table("needs").Joins(needRateJoin).Select(needCostUSDExpr+" AS cost_usd").
-		Where("needs.id = ?", n.ID).Scan(&cost).Error
-	if err != nil {
-		return f, fmt.Errorf("cost in US dollars of need %d: %w", n.ID, err)
-	}
-	if cost.CostUSD.Valid {
-		f.CostUSD = &cost.CostUSD.Decimal
+	if n.Funding.CostUSD.Valid {
+		c := n.Funding.CostUSD.Decimal
+		f.CostUSD = &c
 	}
 	return f, nil
 }

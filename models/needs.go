@@ -427,7 +427,10 @@ func UpdateNeed(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *User, 
 // TransitionNeed moves a need to status to, if the workflow lets u do so
 // from its current status, with the note the step needs; the step joins the
 // history and the audit trail in the same transaction.
-func TransitionNeed(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to NeedStatus, note string, ev AuditContext) (Need, error) {
+//
+// A need becomes met only citing the delivered activities, linked to it,
+// that met it (cited); they are kept (need_met_by) and audited.
+func TransitionNeed(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to NeedStatus, note string, cited []int64, ev AuditContext) (Need, error) {
 	var out Need
 	note = strings.TrimSpace(note)
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -441,6 +444,11 @@ func TransitionNeed(ctx context.Context, db *gorm.DB, u *User, id int64, seen in
 		if _, err := NeedWorkflow.check(u, cur.MemberStateID, cur.Status, to, note); err != nil {
 			return err
 		}
+		if to == NeedMet {
+			if err := citeActivities(tx, id, cited); err != nil {
+				return err
+			}
+		}
 		now := time.Now().UTC()
 		if err := updateVersioned(tx, "needs", id, seen, map[string]any{"status": to, "status_changed_at": now}); err != nil {
 			return err
@@ -452,6 +460,9 @@ func TransitionNeed(ctx context.Context, db *gorm.DB, u *User, id int64, seen in
 		}
 		before := map[string]any{"status": cur.Status}
 		after := map[string]any{"status": to, "note": note}
+		if to == NeedMet {
+			after["activities"] = cited
+		}
 		if err := recordChange(tx, ev, ActionNeedTransition, Target("need", id), before, after); err != nil {
 			return err
 		}
@@ -465,17 +476,41 @@ func TransitionNeed(ctx context.Context, db *gorm.DB, u *User, id int64, seen in
 	return out, nil
 }
 
+// citeActivities records the activities a need is marked met by: at least
+// one, each delivered and linked to the need.
+func citeActivities(tx *gorm.DB, needID int64, cited []int64) error {
+	if len(cited) == 0 {
+		return Invalid("activities", "needs.met_cite_activities")
+	}
+	var n int64
+	if err := tx.Raw(`SELECT count(*) FROM activities a JOIN activity_needs an ON an.activity_id = a.id
+		WHERE an.need_id = ? AND a.id = ANY(?) AND a.status = 'delivered'`, needID, pq.Int64Array(cited)).Scan(&n).Error; err != nil {
+		return fmt.Errorf("activities cited for need %d: %w", needID, err)
+	}
+	if n != int64(len(slices.Compact(slices.Sorted(slices.Values(cited))))) {
+		return Invalid("activities", "needs.met_activity_not_linked")
+	}
+	if err := tx.Exec(`INSERT INTO need_met_by (need_id, activity_id) SELECT ?, a FROM unnest(?::bigint[]) a ON CONFLICT DO NOTHING`,
+		needID, pq.Int64Array(cited)).Error; err != nil {
+		return fmt.Errorf("activities cited for need %d: %w", needID, err)
+	}
+	return nil
+}
+
 // NeedPage is one need with its history, as its page shows it.
 type NeedPage struct {
 	Need    Need
 	History []NeedEvent
 }
 
-// NeedByID loads a need u may see, with its history: two statements. A need
-// u may not see is not found, so its existence does not leak.
+// NeedByID loads a need u may see, with its cost in US dollars and its
+// history: two statements. A need u may not see is not found, so its
+// existence does not leak.
 func NeedByID(ctx context.Context, db *gorm.DB, u *User, id int64) (NeedPage, error) {
 	var np NeedPage
-	err := db.WithContext(ctx).Scopes(NeedsVisibleTo(u)).Take(&np.Need, "needs.id = ?", id).Error
+	// Its cost in US dollars comes with it, for its funding (LoadNeedFunding).
+	err := db.WithContext(ctx).Scopes(NeedsVisibleTo(u)).Joins(needRateJoin).
+		Select("needs.*, "+needCostUSDExpr+" AS cost_usd").Take(&np.Need, "needs.id = ?", id).Error
 	if err != nil {
 		return np, notFound(err, fmt.Sprintf("need %d", id))
 	}

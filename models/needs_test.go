@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"ctap/models"
 	"ctap/models/dbtest"
@@ -115,24 +116,45 @@ func TestANeedGoesThroughItsWorkflowWithHistoryAndAudit(t *testing.T) {
 		t.Fatalf("created need: status %s, cost %s; want a draft costing 12500.50 (half-even to cents)", n.Status, n.EstimatedCost.Decimal)
 	}
 	steps := []struct {
-		who  *models.User
-		to   models.NeedStatus
-		note string
-		want error // nil, or the problem's field
+		who   *models.User
+		to    models.NeedStatus
+		note  string
+		cited []int64
+		want  error // nil, or the problem's field
 	}{
-		{p.secretariat, models.NeedSubmitted, "", errors.New("to")}, // only the State submits
-		{p.focalKEN, models.NeedSubmitted, "", nil},
-		{p.focalKEN, models.NeedUnderReview, "", errors.New("to")}, // only the Secretariat reviews
-		{p.secretariat, models.NeedUnderReview, "", nil},
-		{p.secretariat, models.NeedDeclined, "", errors.New("note")}, // declining needs a reason
-		{p.secretariat, models.NeedAccepted, "Fits the 2027 programme.", nil},
-		{p.focalFRA, models.NeedWithdrawn, "not mine", errors.New("to")},
-		{p.secretariat, models.NeedInDelivery, "", nil},
-		{p.secretariat, models.NeedMet, "Delivered in June.", nil},
+		{p.secretariat, models.NeedSubmitted, "", nil, errors.New("to")}, // only the State submits
+		{p.focalKEN, models.NeedSubmitted, "", nil, nil},
+		{p.focalKEN, models.NeedUnderReview, "", nil, errors.New("to")}, // only the Secretariat reviews
+		{p.secretariat, models.NeedUnderReview, "", nil, nil},
+		{p.secretariat, models.NeedDeclined, "", nil, errors.New("note")}, // declining needs a reason
+		{p.secretariat, models.NeedAccepted, "Fits the 2027 programme.", nil, nil},
+		{p.focalFRA, models.NeedWithdrawn, "not mine", nil, errors.New("to")},
+		{p.secretariat, models.NeedInDelivery, "", nil, nil},
+		{p.secretariat, models.NeedMet, "Delivered in June.", nil, errors.New("activities")},         // met only citing activities
+		{p.secretariat, models.NeedMet, "Delivered in June.", []int64{-1}, errors.New("activities")}, // that met it
+		{p.secretariat, models.NeedMet, "Delivered in June.", []int64{0}, nil},                       // 0: the delivered activity, -1: another
 	}
 	version := n.Version
+	var act models.Activity
 	for _, s := range steps {
-		got, err := models.TransitionNeed(ctx, db, s.who, n.ID, version, s.to, s.note, ev(s.who))
+		if s.to == models.NeedMet && act.ID == 0 {
+			var err error
+			// The activity that meets the need, delivered.
+			act, err = models.CreateActivity(ctx, db, ref, p.secretariat, models.ActivityInput{Kind: "training_course",
+				Title: "Course for prosecutors", StartDate: "2026-06-01", EndDate: "2026-06-05", City: "Nairobi",
+				States: []string{"KEN"}, Needs: fmt.Sprint(n.ID)}, ev(p.secretariat))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := models.TransitionActivity(ctx, db, p.secretariat, act.ID, act.Version, models.ActivityDelivered,
+				time.Date(2026, 6, 5, 0, 0, 0, 0, time.UTC), "", ev(p.secretariat)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, id := range s.cited {
+			s.cited[i] = act.ID + id*1000
+		}
+		got, err := models.TransitionNeed(ctx, db, s.who, n.ID, version, s.to, s.note, s.cited, ev(s.who))
 		if s.want == nil {
 			if err != nil {
 				t.Fatalf("%s by %s: %v", s.to, s.who.Email, err)

@@ -1,6 +1,10 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"slices"
+
+	"gorm.io/gorm"
+)
 
 // Who may see which record is decided here, once per kind: a Go predicate
 // for one record (the policy asks it) and the same rule as a query scope
@@ -128,5 +132,58 @@ func ContributionsVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
 				*u.MemberStateID, *u.MemberStateID)
 		}
 		return q.Where("contributions.public")
+	}
+}
+
+// ActivityAudience is what decides who may see one activity besides the
+// Secretariat: its status and publicity, the States it served, and the
+// donor organizations whose contributions paid for it (with the Member
+// State of each, when the donor is one).
+type ActivityAudience struct {
+	Status        ActivityStatus
+	Public        bool
+	StateIDs      []int
+	DonorIDs      []int
+	DonorStateIDs []int
+}
+
+// CanSeeActivity tells whether u (nil: anonymous) may see an activity:
+// everyone when it is delivered and public; a beneficiary State's focal
+// points; the users of an organization whose contributions funded it (and
+// for a Member State that gave, its focal points); the Secretariat and
+// administrators always.
+func CanSeeActivity(u *User, a ActivityAudience) bool {
+	switch {
+	case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return true
+	case a.Public && a.Status == ActivityDelivered:
+		return true
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+		return slices.Contains(a.StateIDs, *u.MemberStateID) || slices.Contains(a.DonorStateIDs, *u.MemberStateID)
+	case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
+		return slices.Contains(a.DonorIDs, *u.DonorOrganizationID)
+	}
+	return false
+}
+
+// ActivitiesVisibleTo is CanSeeActivity as a scope on a query of the
+// activities table.
+func ActivitiesVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		const public = "(activities.public AND activities.status = 'delivered')"
+		switch {
+		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+			return q
+		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+			return q.Where(`(`+public+` OR EXISTS (SELECT 1 FROM activity_states s
+				WHERE s.activity_id = activities.id AND s.member_state_id = ?)
+				OR EXISTS (SELECT 1 FROM activity_funding f JOIN contributions c ON c.id = f.contribution_id
+				JOIN donor_organizations d ON d.id = c.donor_organization_id
+				WHERE f.activity_id = activities.id AND d.member_state_id = ?))`, *u.MemberStateID, *u.MemberStateID)
+		case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
+			return q.Where(`(`+public+` OR EXISTS (SELECT 1 FROM activity_funding f JOIN contributions c ON c.id = f.contribution_id
+				WHERE f.activity_id = activities.id AND c.donor_organization_id = ?))`, *u.DonorOrganizationID)
+		}
+		return q.Where(public)
 	}
 }

@@ -37,7 +37,7 @@ func TestTheStatePageSaysWhatWaitsForWhom(t *testing.T) {
 			t.Fatal(err)
 		}
 		if submit {
-			if _, err := models.TransitionNeed(f.ctx, f.db, focal, n.ID, n.Version, models.NeedSubmitted, "", f.ev(focal)); err != nil {
+			if _, err := models.TransitionNeed(f.ctx, f.db, focal, n.ID, n.Version, models.NeedSubmitted, "", nil, f.ev(focal)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -161,12 +161,12 @@ func TestTheReviewQueueListsWhatWaitsOldestFirst(t *testing.T) {
 		if to == models.NeedDraft {
 			continue
 		}
-		n, err = models.TransitionNeed(f.ctx, f.db, focal, n.ID, n.Version, models.NeedSubmitted, "", f.ev(focal))
+		n, err = models.TransitionNeed(f.ctx, f.db, focal, n.ID, n.Version, models.NeedSubmitted, "", nil, f.ev(focal))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if to == models.NeedUnderReview {
-			if _, err = models.TransitionNeed(f.ctx, f.db, sec, n.ID, n.Version, models.NeedUnderReview, "Looking", f.ev(sec)); err != nil {
+			if _, err = models.TransitionNeed(f.ctx, f.db, sec, n.ID, n.Version, models.NeedUnderReview, "Looking", nil, f.ev(sec)); err != nil {
 				t.Fatal(err)
 			}
 		}

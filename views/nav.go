@@ -29,6 +29,7 @@ func siteNav(ctx context.Context) []navLink {
 		{Href: "/states", Label: t(ctx, "nav.states")},
 		{Href: "/instruments", Label: t(ctx, "nav.instruments")},
 		{Href: "/needs", Label: t(ctx, "nav.needs")},
+		{Href: "/activities", Label: t(ctx, "nav.activities")},
 		{Href: "/contributions", Label: t(ctx, "nav.contributions")},
 		{Href: "/donors", Label: t(ctx, "nav.donors")},
 	}

@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,9 +79,26 @@ type TransitionForm struct {
 	To      string `form:"to" validate:"required,max=40"`
 	Note    string `form:"note" validate:"max=2000"`
 	Version int    `form:"version"`
-	Errors  []FieldError
-	Stale   bool
+	// Activities are the activities cited when a need is marked met.
+	Activities []string `form:"activities" validate:"max=100,dive,number,max=19"`
+	Errors     []FieldError
+	Stale      bool
 }
+
+// Cited reads the activities cited as numbers (the validation library
+// checked their shape).
+func (f TransitionForm) Cited() []int64 {
+	var out []int64
+	for _, a := range f.Activities {
+		if id, err := strconv.ParseInt(a, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Cites tells whether the form cites activity id.
+func (f TransitionForm) Cites(id int64) bool { return slices.Contains(f.Cited(), id) }
 
 // NeedPageData is one need's page.
 type NeedPageData struct {
@@ -92,6 +110,28 @@ type NeedPageData struct {
 	Transition  TransitionForm
 	Funding     models.NeedFunding
 	CanPledge   bool // the person may record a contribution against the need
+	Activities  []models.NeedActivity
+}
+
+// offersMet tells whether one of the steps offered marks the need met.
+func (d NeedPageData) offersMet() bool {
+	for _, tr := range d.Transitions {
+		if tr.To == models.NeedMet {
+			return true
+		}
+	}
+	return false
+}
+
+// deliveredActivities are the activities a need may be marked met by.
+func (d NeedPageData) deliveredActivities() []models.NeedActivity {
+	var out []models.NeedActivity
+	for _, a := range d.Activities {
+		if a.Status == models.ActivityDelivered {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func needHref(id int64) templ.SafeURL { return templ.SafeURL("/needs/" + strconv.FormatInt(id, 10)) }

@@ -167,7 +167,7 @@ func TestANeedShowsWhatFundsIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := models.TransitionNeed(ctx, cs.srv.DB, &focal, need.ID, need.Version, models.NeedSubmitted, "", models.AuditContext{Actor: &focal}); err != nil {
+	if _, err := models.TransitionNeed(ctx, cs.srv.DB, &focal, need.ID, need.Version, models.NeedSubmitted, "", nil, models.AuditContext{Actor: &focal}); err != nil {
 		t.Fatal(err)
 	}
 	needPath := fmt.Sprintf("/needs/%d", need.ID)
@@ -270,7 +270,7 @@ func TestContributionPagesIssueTheSameStatementsWith10And10000Contributions(t *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := models.TransitionNeed(ctx, cs.srv.DB, &focal, need.ID, need.Version, models.NeedSubmitted, "", models.AuditContext{Actor: &focal}); err != nil {
+	if _, err := models.TransitionNeed(ctx, cs.srv.DB, &focal, need.ID, need.Version, models.NeedSubmitted, "", nil, models.AuditContext{Actor: &focal}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs.clients {

@@ -63,6 +63,19 @@ func (s *Server) routes() {
 	// the person may see (models.ContributionsVisibleTo); each one is
 	// decided by models.ActorsForDonor and models.ContributionWorkflow.
 	get("/contributions", policy.ReadPublic, h.Contributions)
+	// Technical assistance delivered (operative paragraphs 4 to 14): the
+	// list shows what the person may see (models.ActivitiesVisibleTo);
+	// steps follow models.ActivityWorkflow.
+	get("/activities", policy.ReadPublic, h.Activities)
+	get("/activities/new", policy.RecordActivities, h.NewActivity)
+	post("/activities", policy.RecordActivities, h.CreateActivity)
+	get("/activities/:id", policy.ReadPublic, h.Activity)
+	get("/activities/:id/edit", policy.RecordActivities, h.EditActivity)
+	post("/activities/:id/edit", policy.RecordActivities, h.UpdateActivity)
+	post("/activities/:id/transition", policy.RecordActivities, h.ActivityTransition)
+	get("/activities/:id/results", policy.RecordActivities, h.ActivityResultsForm)
+	post("/activities/:id/results", policy.RecordActivities, h.SaveActivityResults)
+	post("/activities/:id/confirm", policy.ConfirmParticipation, h.ConfirmParticipation)
 	get("/contributions/new", policy.RecordContributions, h.NewContribution)
 	get("/contributions/import", policy.Review, h.ContributionImportForm)
 	post("/contributions/import", policy.Review, h.ImportContributions)

@@ -3,7 +3,11 @@
 // handlers and views alike. It depends only on models.
 package policy
 
-import "ctap/models"
+import (
+	"slices"
+
+	"ctap/models"
+)
 
 // Permission names something a person may want to do.
 type Permission string
@@ -58,6 +62,14 @@ const (
 	// organization, focal points for their State as a donor, the
 	// Secretariat for any); models.ActorsForDonor decides each one.
 	RecordContributions Permission = "record_contributions"
+	// RecordActivities: record and edit the technical assistance the Office
+	// delivers, its steps and results (the Secretariat and administrators;
+	// models.ActivityActors).
+	RecordActivities Permission = "record_activities"
+	// ConfirmParticipation: a beneficiary State's confirmation of an
+	// activity and its feedback (its focal points, and administrators); the
+	// object is the State.
+	ConfirmParticipation Permission = "confirm_participation"
 )
 
 // Object is what a permission applies to, when it applies to one thing.
@@ -123,6 +135,13 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return false
 	case Review:
 		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat)
+	case RecordActivities:
+		return models.CanRecordActivities(u)
+	case ConfirmParticipation:
+		if o.MemberStateID == 0 {
+			return u.HasRole(models.RoleAdmin) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
+		}
+		return slices.Contains(models.ActorsFor(u, o.MemberStateID), models.ActorState)
 	case RecordNeeds:
 		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
 	case ReadNeed:

@@ -1,0 +1,189 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ActivityFilter narrows a list, a count, an export or a chart of
+// activities; the zero value is every activity the person may see.
+type ActivityFilter struct {
+	StateID   int    // served this State
+	Group     string // served a State of this regional group
+	Kind      ActivityKind
+	Paragraph int
+	Partner   string // partner's slug
+	Year      int    // of the start date
+	Status    ActivityStatus
+	DonorID   int // funded by a contribution of this organization that the person may see
+}
+
+// activitiesQuery is every list, count, export and chart's query: the
+// activities u may see (ActivitiesVisibleTo) that match f.
+func activitiesQuery(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter) *gorm.DB {
+	q := db.WithContext(ctx).Table("activities").Scopes(ActivitiesVisibleTo(u))
+	if f.StateID != 0 {
+		q = q.Where("EXISTS (SELECT 1 FROM activity_states s WHERE s.activity_id = activities.id AND s.member_state_id = ?)", f.StateID)
+	}
+	if f.Group != "" {
+		q = q.Where(`EXISTS (SELECT 1 FROM activity_states s JOIN member_states ms ON ms.id = s.member_state_id
+			WHERE s.activity_id = activities.id AND ms.regional_group = ?)`, f.Group)
+	}
+	if f.Kind != "" {
+		q = q.Where("activities.kind = ?", f.Kind)
+	}
+	if f.Paragraph != 0 {
+		q = q.Where("activities.paragraphs @> ARRAY[?]::int[]", f.Paragraph)
+	}
+	if f.Partner != "" {
+		q = q.Where(`EXISTS (SELECT 1 FROM activity_partners ap JOIN partner_organizations o ON o.id = ap.partner_id
+			WHERE ap.activity_id = activities.id AND o.slug = ?)`, f.Partner)
+	}
+	if f.Year != 0 {
+		from := time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+		q = q.Where("activities.start_date >= ? AND activities.start_date < ?", from, from.AddDate(1, 0, 0))
+	}
+	if f.Status != "" {
+		q = q.Where("activities.status = ?", f.Status)
+	}
+	if f.DonorID != 0 {
+		// Through the contributions u may see: a private contribution's
+		// link to an activity stays private.
+		funded := contributionsQuery(subqueryContext(), db, u, ContributionFilter{DonorID: f.DonorID}).
+			Joins("JOIN activity_funding f ON f.contribution_id = contributions.id").
+			Select("f.activity_id")
+		q = q.Where("activities.id IN (?)", funded)
+	}
+	return q
+}
+
+// activityColumns are what a list or an export reads: everything but the
+// long description.
+const activityColumns = `activities.id, activities.kind, activities.title, activities.start_date, activities.end_date,
+	activities.online, activities.city, activities.place_state_id, activities.paragraphs, activities.themes,
+	activities.status, activities.delivered_on, activities.cancelled_on, activities.public,
+	activities.women, activities.men, activities.sex_not_stated, activities.prosecutors, activities.judges,
+	activities.police, activities.legislators, activities.central_authority, activities.financial_intelligence,
+	activities.other_profession, activities.version, activities.created_at, activities.updated_at`
+
+// ActivityRow is an activity as a list shows it, with the ISO codes of the
+// States it served.
+type ActivityRow struct {
+	Activity
+	StateCodes string // "KEN UGA TZA", in code order
+}
+
+// States are the codes of the States served.
+func (r ActivityRow) States() []string { return strings.Fields(r.StateCodes) }
+
+const activityRowSelect = activityColumns + `,
+	(SELECT coalesce(string_agg(ms.iso3, ' ' ORDER BY ms.iso3), '') FROM activity_states s
+		JOIN member_states ms ON ms.id = s.member_state_id WHERE s.activity_id = activities.id) AS state_codes`
+
+func activityOrder() Order {
+	return Order{Keys: []SortKey{{"activities.start_date", "date"}, {"activities.id", "bigint"}}, Desc: true}
+}
+
+func activityKey(r ActivityRow) []any {
+	return []any{r.StartDate.Format("2006-01-02"), r.ID}
+}
+
+// ListActivities returns one page of the activities u may see that match
+// f, latest first: one statement.
+func ListActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter, req PageRequest) (Page[ActivityRow], error) {
+	p, err := paginate(activitiesQuery(ctx, db, u, f).Select(activityRowSelect), activityOrder(), req, activityKey)
+	if err != nil {
+		return p, fmt.Errorf("list activities: %w", err)
+	}
+	return p, nil
+}
+
+// ActivitySummary is what the activities u may see that match f add up
+// to: how many, how many delivered, the States they reached and the
+// participants of the delivered ones.
+type ActivitySummary struct {
+	Count        int64
+	Delivered    int64
+	StatesCount  int64
+	Participants Participants
+}
+
+// SummarizeActivities sums the activities u may see that match f: one
+// statement, whatever their number.
+func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter) (ActivitySummary, error) {
+	var s struct {
+		Count, Delivered, StatesCount int64
+		Participants                  `gorm:"embedded"`
+	}
+	ids := activitiesQuery(subqueryContext(), db, u, f).Select("activities.id")
+	err := activitiesQuery(ctx, db, u, f).Select(`count(*) AS count,
+		count(*) FILTER (WHERE activities.status = 'delivered') AS delivered,
+		(SELECT count(DISTINCT s.member_state_id) FROM activity_states s WHERE s.activity_id IN (?)) AS states_count,
+		coalesce(sum(activities.women), 0) AS women, coalesce(sum(activities.men), 0) AS men,
+		coalesce(sum(activities.sex_not_stated), 0) AS sex_not_stated,
+		coalesce(sum(activities.prosecutors), 0) AS prosecutors, coalesce(sum(activities.judges), 0) AS judges,
+		coalesce(sum(activities.police), 0) AS police, coalesce(sum(activities.legislators), 0) AS legislators,
+		coalesce(sum(activities.central_authority), 0) AS central_authority,
+		coalesce(sum(activities.financial_intelligence), 0) AS financial_intelligence,
+		coalesce(sum(activities.other_profession), 0) AS other_profession`, ids).Scan(&s).Error
+	if err != nil {
+		return ActivitySummary{}, fmt.Errorf("summarize activities: %w", err)
+	}
+	return ActivitySummary{Count: s.Count, Delivered: s.Delivered, StatesCount: s.StatesCount, Participants: s.Participants}, nil
+}
+
+// ExportActivities returns every activity u may see that matches f, in the
+// list's order, up to MaxExportRows: one statement.
+func ExportActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter) ([]ActivityRow, error) {
+	var out []ActivityRow
+	err := activitiesQuery(ctx, db, u, f).Select(activityRowSelect).
+		Order("activities.start_date DESC, activities.id DESC").Limit(MaxExportRows).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("export activities: %w", err)
+	}
+	return out, nil
+}
+
+// NeedActivities lists the activities u may see that answer a need,
+// latest first, with whether each is among those the need was met by: one
+// statement.
+func NeedActivities(ctx context.Context, db *gorm.DB, u *User, needID int64) ([]NeedActivity, error) {
+	var out []NeedActivity
+	err := activitiesQuery(ctx, db, u, ActivityFilter{}).
+		Select(activityRowSelect+`, EXISTS (SELECT 1 FROM need_met_by m WHERE m.need_id = ? AND m.activity_id = activities.id) AS met_need`, needID).
+		Where("activities.id IN (SELECT activity_id FROM activity_needs WHERE need_id = ?)", needID).
+		Order("activities.start_date DESC, activities.id DESC").Limit(100).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("activities of need %d: %w", needID, err)
+	}
+	return out, nil
+}
+
+// NeedActivity is an activity that answers a need.
+type NeedActivity struct {
+	ActivityRow
+	MetNeed bool // cited when the need was marked met
+}
+
+// StateCount is how many activities served one State.
+type StateCount struct {
+	MemberStateID int
+	Count         int
+}
+
+// CountActivitiesByState counts, per State, the activities u may see that
+// match f and served it: one statement, for the map.
+func CountActivitiesByState(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter) ([]StateCount, error) {
+	ids := activitiesQuery(subqueryContext(), db, u, f).Select("activities.id")
+	var out []StateCount
+	err := db.WithContext(ctx).Table("activity_states s").Select("s.member_state_id, count(*) AS count").
+		Where("s.activity_id IN (?)", ids).Group("s.member_state_id").Order("s.member_state_id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("activities by State: %w", err)
+	}
+	return out, nil
+}

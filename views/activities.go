@@ -1,0 +1,351 @@
+package views
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/shopspring/decimal"
+
+	"ctap/models"
+	"ctap/views/charts"
+)
+
+// ActivityFilterForm is the list's filter as the person set it.
+type ActivityFilterForm struct {
+	State, Group, Kind, Paragraph, Partner, Year, Status, Donor string
+}
+
+// Query_ is the filter as a query string, for pagination and export links.
+func (f ActivityFilterForm) Query_() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"state": f.State, "group": f.Group, "kind": f.Kind, "paragraph": f.Paragraph,
+		"partner": f.Partner, "year": f.Year, "status": f.Status, "donor": f.Donor} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
+}
+
+// Active tells whether any filter is set.
+func (f ActivityFilterForm) Active() bool { return len(f.Query_()) > 0 }
+
+// ActivityRow is an activity as lists and exports show it, with the names
+// of the States it served.
+type ActivityRow struct {
+	models.ActivityRow
+	States []models.MemberState
+}
+
+// ActivitiesData is the list of activities.
+type ActivitiesData struct {
+	Rows        []ActivityRow
+	Summary     models.ActivitySummary
+	ByState     []models.StateCount
+	Filter      ActivityFilterForm
+	States      []models.MemberState
+	Paragraphs  []models.OperativeRef
+	Partners    []models.PartnerOrganization
+	Donors      []models.DonorOrganization
+	Nav         PageNav
+	ExportQuery string
+	CanCreate   bool
+}
+
+// ActivityForm is the activity form as submitted.
+type ActivityForm struct {
+	models.ActivityInput
+	ID      int64 `form:"-"`
+	Version int   `form:"version"`
+	Errors  []FieldError
+}
+
+// ActivityFormData is the new or edit page.
+type ActivityFormData struct {
+	Form       ActivityForm
+	States     []models.MemberState
+	Paragraphs []models.OperativeRef
+	Partners   []models.PartnerOrganization
+	Stale      bool // the activity was saved meanwhile: the person's version is shown
+}
+
+// ActivityStepForm is one workflow step as submitted.
+type ActivityStepForm struct {
+	To      string `form:"to" validate:"required,max=40"`
+	On      string `form:"on" validate:"required,datetime=2006-01-02"`
+	Note    string `form:"note" validate:"max=2000"`
+	Version int    `form:"version"`
+	Errors  []FieldError
+	Stale   bool
+}
+
+// ActivityResultsForm is the results form as submitted.
+type ActivityResultsForm struct {
+	models.ActivityResultsInput
+	Version int `form:"version"`
+	Errors  []FieldError
+}
+
+// FeedbackForm is a State's confirmation as submitted.
+type FeedbackForm struct {
+	models.FeedbackInput
+	State  string `form:"state" validate:"required,len=3"`
+	Errors []FieldError
+}
+
+// ActivityPageData is one activity's page.
+type ActivityPageData struct {
+	Page        models.ActivityPage
+	States      []models.MemberState // of Page.States, in the same order
+	Place       *models.MemberState
+	Steps       []models.Transition[models.ActivityStatus]
+	Step        ActivityStepForm
+	CanEdit     bool
+	CanResults  bool
+	Confirmable *models.MemberState // the State whose participation the person may confirm
+	Feedback    FeedbackForm
+}
+
+// ActivityResultsData is the results page.
+type ActivityResultsData struct {
+	Activity models.Activity
+	Form     ActivityResultsForm
+}
+
+func activityHref(id int64) templ.SafeURL {
+	return templ.SafeURL("/activities/" + strconv.FormatInt(id, 10))
+}
+
+// activityPlace writes where an activity took place.
+func activityPlace(ctx context.Context, a models.Activity, place *models.MemberState) string {
+	var parts []string
+	if a.City != "" {
+		parts = append(parts, a.City)
+	}
+	if place != nil {
+		parts = append(parts, place.LocalName(lang(ctx)))
+	}
+	if a.Online {
+		parts = append(parts, t(ctx, "activity.online"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// activityDates writes the dates as a span.
+func activityDates(ctx context.Context, a models.Activity) string {
+	if a.StartDate.Equal(a.EndDate) {
+		return formatDate(ctx, a.StartDate)
+	}
+	return tf(ctx, "activity.dates", "Start", formatDate(ctx, a.StartDate), "End", formatDate(ctx, a.EndDate))
+}
+
+// stateNames writes the States' names.
+func stateNames(ctx context.Context, states []models.MemberState) string {
+	names := make([]string, len(states))
+	for i, s := range states {
+		names[i] = s.LocalName(lang(ctx))
+	}
+	return strings.Join(names, ", ")
+}
+
+func activityKindValues() []string {
+	var out []string
+	for _, k := range models.ActivityKinds() {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+func activityStatusValues() []string {
+	var out []string
+	for _, s := range models.ActivityStatuses() {
+		out = append(out, string(s))
+	}
+	return out
+}
+
+func partnerOptions(ctx context.Context, ps []models.PartnerOrganization, empty string) []Option {
+	opts := []Option{{Value: "", Label: empty}}
+	for _, p := range ps {
+		opts = append(opts, Option{Value: p.Slug, Label: p.Name.In(lang(ctx))})
+	}
+	return opts
+}
+
+// ActivityColumns are the list's columns; the exports use them with the
+// codes and figures a spreadsheet wants.
+func ActivityColumns() []Column[ActivityRow] {
+	return []Column[ActivityRow]{
+		{Header: "activity.col_title", RowHeader: true,
+			Text: func(_ context.Context, r ActivityRow) string { return r.Title },
+			Cell: func(_ context.Context, r ActivityRow) templ.Component { return activityLink(r.Activity) }},
+		{Header: "activity.col_kind", Text: func(ctx context.Context, r ActivityRow) string { return t(ctx, "activity_kind."+string(r.Kind)) }},
+		{Header: "activity.col_dates", Text: func(ctx context.Context, r ActivityRow) string { return activityDates(ctx, r.Activity) }},
+		{Header: "activity.col_states", Text: func(ctx context.Context, r ActivityRow) string { return stateNames(ctx, r.States) }},
+		{Header: "activity.col_paragraphs", Text: func(_ context.Context, r ActivityRow) string { return paragraphList(r.Paragraphs) }},
+		{Header: "activity.col_status", Text: func(ctx context.Context, r ActivityRow) string { return t(ctx, "activity_status."+string(r.Status)) },
+			Cell: func(_ context.Context, r ActivityRow) templ.Component { return activityStatusBadge(r.Status) }},
+		{Header: "activity.col_participants", Text: func(ctx context.Context, r ActivityRow) string {
+			if r.Status != models.ActivityDelivered {
+				return ""
+			}
+			return strconv.Itoa(r.Participants.Total())
+		}},
+	}
+}
+
+// ActivityExportColumns are the export's columns: the list's, with codes
+// and the participants by sex and profession.
+func ActivityExportColumns() []Column[ActivityRow] {
+	cols := []Column[ActivityRow]{
+		{Header: "activity.col_id", Text: func(_ context.Context, r ActivityRow) string { return strconv.FormatInt(r.ID, 10) }},
+	}
+	for _, c := range ActivityColumns() {
+		c.Cell = nil
+		cols = append(cols, c)
+	}
+	cols = append(cols,
+		Column[ActivityRow]{Header: "activity.col_state_codes", Text: func(_ context.Context, r ActivityRow) string { return r.StateCodes }},
+		Column[ActivityRow]{Header: "activity.col_start", Text: func(_ context.Context, r ActivityRow) string { return isoDate(r.StartDate) }},
+		Column[ActivityRow]{Header: "activity.col_end", Text: func(_ context.Context, r ActivityRow) string { return isoDate(r.EndDate) }},
+		Column[ActivityRow]{Header: "activity.women", Text: func(_ context.Context, r ActivityRow) string { return strconv.Itoa(r.Women) }},
+		Column[ActivityRow]{Header: "activity.men", Text: func(_ context.Context, r ActivityRow) string { return strconv.Itoa(r.Men) }},
+		Column[ActivityRow]{Header: "activity.sex_not_stated", Text: func(_ context.Context, r ActivityRow) string { return strconv.Itoa(r.SexNotStated) }},
+	)
+	for i, name := range models.Professions {
+		i := i
+		cols = append(cols, Column[ActivityRow]{Header: "profession." + name, Text: func(_ context.Context, r ActivityRow) string {
+			return strconv.Itoa(r.Participants.ByProfession()[i])
+		}})
+	}
+	return cols
+}
+
+// professionCounts pairs each profession with its count, for the results.
+func professionCounts(p models.Participants) []struct {
+	Name  string
+	Count int
+} {
+	counts := p.ByProfession()
+	out := make([]struct {
+		Name  string
+		Count int
+	}, len(models.Professions))
+	for i, name := range models.Professions {
+		out[i].Name, out[i].Count = name, counts[i]
+	}
+	return out
+}
+
+// selectedState tells whether the form chose the State iso3.
+func selectedState(states []string, iso3 string) bool {
+	for _, s := range states {
+		if strings.EqualFold(s, iso3) {
+			return true
+		}
+	}
+	return false
+}
+
+// optionsOf turns strings into options labelled by their message IDs.
+func partnerChoices(ctx context.Context, ps []models.PartnerOrganization) []Option {
+	return partnerOptions(ctx, ps, "")[1:]
+}
+
+func activityFormTitle(ctx context.Context, f ActivityForm) string {
+	if f.ID != 0 {
+		return t(ctx, "activity.edit_title")
+	}
+	return t(ctx, "activity.new")
+}
+
+func activityFormAction(f ActivityForm) string {
+	if f.ID != 0 {
+		return "/activities/" + strconv.FormatInt(f.ID, 10) + "/edit"
+	}
+	return "/activities"
+}
+
+// fundingRows are the funding rows the form shows: those typed, and two
+// empty ones to add more.
+func fundingRows(in models.ActivityInput) []struct{} {
+	return make([]struct{}, max(len(in.FundingContribution), len(in.FundingAmount))+2)
+}
+
+// documentRows are the document rows the results form shows: those typed,
+// and two empty ones.
+func documentRows(in models.ActivityResultsInput) []struct{} {
+	return make([]struct{}, len(in.DocumentTitle)+2)
+}
+
+// resultValue is the typed count of a profession.
+func resultValue(in models.ActivityResultsInput, name string) string {
+	switch name {
+	case "prosecutors":
+		return in.Prosecutors
+	case "judges":
+		return in.Judges
+	case "police":
+		return in.Police
+	case "legislators":
+		return in.Legislators
+	case "central_authority":
+		return in.CentralAuthority
+	case "financial_intelligence":
+		return in.FinancialIntelligence
+	}
+	return in.OtherProfession
+}
+
+func ratingOptions(ctx context.Context) []Option {
+	opts := []Option{{Value: "", Label: t(ctx, "activity.no_rating")}}
+	for n := 5; n >= 1; n-- {
+		opts = append(opts, Option{Value: strconv.Itoa(n), Label: tf(ctx, "activity.rating_of", "N", n)})
+	}
+	return opts
+}
+
+func themeList(ctx context.Context, themes []string) string {
+	names := make([]string, len(themes))
+	for i, th := range themes {
+		names[i] = t(ctx, "theme."+th)
+	}
+	return strings.Join(names, ", ")
+}
+
+func partnerNames(ctx context.Context, ps []models.ActivityPartner) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name.In(lang(ctx))
+	}
+	return strings.Join(names, ", ")
+}
+
+// activitiesMap is the map of the States the listed activities reached,
+// each linking to the list filtered by it.
+func activitiesMap(ctx context.Context, d ActivitiesData) charts.WorldMap {
+	byID := make(map[int]models.MemberState, len(d.States))
+	for _, s := range d.States {
+		byID[s.ID] = s
+	}
+	m := charts.WorldMap{
+		ID: "activities-map", Title: t(ctx, "activity.map_title"), Desc: t(ctx, "activity.map_desc"),
+		Caption: t(ctx, "activity.map_caption"), NameHeader: t(ctx, "states.col_name"), ValueHeader: t(ctx, "activity.figure_activities"),
+		Legend: charts.MapLegend{Title: t(ctx, "activity.map_legend"), None: t(ctx, "activity.map_none")},
+		Format: func(n int) string { return formatDecimal(ctx, decimal.NewFromInt(int64(n)), 0) },
+	}
+	q := d.Filter.Query_()
+	for _, sc := range d.ByState {
+		s, ok := byID[sc.MemberStateID]
+		if !ok {
+			continue
+		}
+		q.Set("state", s.ISO3)
+		m.Entries = append(m.Entries, charts.MapEntry{Code: s.M49, ISO3: s.ISO3, Name: s.LocalName(lang(ctx)),
+			Href: "/activities?" + q.Encode(), Value: sc.Count})
+	}
+	return m
+}
