@@ -98,6 +98,10 @@ func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	as, err := seedDemoActivities(ctx, db)
+	if err != nil {
+		return "", err
+	}
 	summary := fmt.Sprintf("demo data: %d demo account(s) invited (synthetic, example.org addresses)", invited)
 	if ws.Empty() {
 		summary += "; the demo needs, progress reports and treaty actions were there already"
@@ -105,8 +109,13 @@ func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 		summary += "; " + ws.String() + ` added (synthetic: titles and narratives end in "(demo)")`
 	}
 	if cs.Empty() {
-		return summary + "; the demo contributions and exchange rates were there already", nil
+		summary += "; the demo contributions and exchange rates were there already"
+	} else {
+		summary += "; " + cs.String() + ` added (synthetic: titles end in "(demo)"; ` +
+			demoRateGap.Currency + " has no rate for " + demoRateGap.Month.Format(rateMonthLayout) + ")"
 	}
-	return summary + "; " + cs.String() + ` added (synthetic: titles end in "(demo)"; ` +
-		demoRateGap.Currency + " has no rate for " + demoRateGap.Month.Format(rateMonthLayout) + ")", nil
+	if as.Empty() {
+		return summary + "; the demo activities were there already", nil
+	}
+	return summary + "; " + as.String() + ` added (synthetic: titles end in "(demo)")`, nil
 }
