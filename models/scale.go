@@ -22,6 +22,7 @@ func SeedScale(ctx context.Context, db *gorm.DB, n int) (string, error) {
 	}
 	var ws WorkspaceSeedCounts
 	var cs ContributionSeedCounts
+	var activities int64
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var start int64
 		if err := tx.Raw("SELECT coalesce(max(id), 0) FROM users").Scan(&start).Error; err != nil {
@@ -67,6 +68,9 @@ func SeedScale(ctx context.Context, db *gorm.DB, n int) (string, error) {
 		if cs, err = seedScaleContributions(tx, n); err != nil {
 			return fmt.Errorf("contributions: %w", err)
 		}
+		if activities, err = seedScaleActivities(tx, n); err != nil {
+			return err
+		}
 		return nil
 	})
 	if err != nil {
@@ -74,8 +78,10 @@ func SeedScale(ctx context.Context, db *gorm.DB, n int) (string, error) {
 	}
 	if err := db.WithContext(ctx).Exec(`ANALYZE users, invitations, audit_events, needs, need_events,
 		progress_reports, progress_report_versions, treaty_actions, treaty_incorporations,
-		contributions, contribution_instalments, exchange_rates`).Error; err != nil {
+		contributions, contribution_instalments, exchange_rates, activities, activity_states, activity_partners,
+		activity_funding`).Error; err != nil {
 		return "", fmt.Errorf("analyze: %w", err)
 	}
-	return fmt.Sprintf("scale data: %d users, %d invitations, %d audit events, %s, %s added (synthetic, scale.example.org)", 200*n, 20*n, 2000*n, ws, cs), nil
+	return fmt.Sprintf("scale data: %d users, %d invitations, %d audit events, %s, %s, %d activities added (synthetic, scale.example.org)",
+		200*n, 20*n, 2000*n, ws, cs, activities), nil
 }

@@ -66,3 +66,37 @@ func TestTheDemoSeedAddsActivitiesOnce(t *testing.T) {
 		t.Errorf("a second seed added %d activities", after-before)
 	}
 }
+
+// TestTheScaleSeedAddsFiveThousandActivitiesPerUnit checks the synthetic
+// activities: their number, every kind and status, States reached, and
+// funding that stays within each contribution.
+func TestTheScaleSeedAddsFiveThousandActivitiesPerUnit(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.New(t)
+	r := seedReader{t, ctx, db}
+	if _, err := models.SeedScale(ctx, db, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.count("SELECT count(*) FROM activities WHERE title LIKE 'Synthetic activity %'"); n != 5000 {
+		t.Errorf("scale 1 added %d activities, want 5,000", n)
+	}
+	if n := r.count("SELECT count(DISTINCT kind) FROM activities"); n != int64(len(models.ActivityKinds())) {
+		t.Errorf("%d kinds, want all %d", n, len(models.ActivityKinds()))
+	}
+	if n := r.count("SELECT count(DISTINCT status) FROM activities"); n != 3 {
+		t.Errorf("%d statuses, want 3", n)
+	}
+	if n := r.count("SELECT count(DISTINCT member_state_id) FROM activity_states"); n != 193 {
+		t.Errorf("activities reach %d States, want all 193", n)
+	}
+	if n := r.count("SELECT count(*) FROM activities a WHERE NOT EXISTS (SELECT 1 FROM activity_states s WHERE s.activity_id = a.id)"); n != 0 {
+		t.Errorf("%d activities serve no State", n)
+	}
+	if n := r.count("SELECT count(*) FROM activity_funding"); n < 500 {
+		t.Errorf("%d draws on contributions, want about a fifth of the activities", n)
+	}
+	if n := r.count(`SELECT count(*) FROM (SELECT c.id FROM contributions c JOIN activity_funding f ON f.contribution_id = c.id
+		GROUP BY c.id, c.amount HAVING sum(f.amount) > c.amount) over`); n != 0 {
+		t.Errorf("%d contributions funding more than they hold", n)
+	}
+}
