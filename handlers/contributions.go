@@ -168,7 +168,12 @@ func (h *Handlers) Contribution(c echo.Context) error {
 func (h *Handlers) renderContribution(c echo.Context, status int, p models.ContributionPage, step views.ContributionStepForm) error {
 	u := reqctx.User(ctx(c))
 	actors := models.ActorsForDonor(u, p.Donor)
+	use, err := models.LoadContributionUse(ctx(c), h.DB, u, p.Contribution.ID)
+	if err != nil {
+		return err
+	}
 	d := views.ContributionPageData{
+		Use:  use,
 		Page: p, Step: step,
 		Steps:     models.ContributionWorkflow.AvailableFor(actors, p.Contribution.Status),
 		CanEdit:   models.CanEditContribution(u, p.Contribution, p.Donor),

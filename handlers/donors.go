@@ -51,7 +51,12 @@ func (h *Handlers) Donor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	delivered, err := models.LoadDonorDelivered(ctx(c), h.DB, u, d.ID)
+	if err != nil {
+		return err
+	}
 	data := views.DonorData{
+		Delivered:    delivered,
 		Organization: d,
 		Workspace:    policy.Can(u, policy.WorkForDonor, policy.Donor(d.ID)),
 		Breakdown:    breakdown,

@@ -98,6 +98,7 @@ type ContributionPageData struct {
 	CanEdit   bool
 	CanVerify bool
 	Step      ContributionStepForm
+	Use       models.ContributionUse // what it has funded
 }
 
 func contributionHref(id int64) templ.SafeURL {

@@ -32,6 +32,8 @@ type DonorData struct {
 	// the operative paragraphs' themes, for the charts' labels.
 	Recipients map[int]models.MemberState
 	Paragraphs []models.OperativeRef
+	// Delivered is what the organization's contributions paid for.
+	Delivered models.DonorDelivered
 }
 
 // donorHref is an organization's page.

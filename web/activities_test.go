@@ -56,8 +56,15 @@ func TestTheSecretariatRecordsAnActivityAndKenyaConfirmsIt(t *testing.T) {
 		version = n.Version
 	}
 
+	var grant int64
+	if err := cs.srv.DB.Raw(`INSERT INTO contributions (donor_organization_id, kind, title, amount, currency, value_date, status, paid_on, reported_by, public)
+		VALUES ((SELECT id FROM donor_organizations WHERE slug = 'norway'), 'financial', 'Norwegian grant for East Africa', 100000, 'USD',
+			'2026-01-10', 'paid', '2026-01-10', 'donor', false) RETURNING id`).Scan(&grant).Error; err != nil {
+		t.Fatal(err)
+	}
+
 	s := cs.clients["secretariat"]
-	form := url.Values{"kind": {"regional_workshop"}, "title": {"Regional workshop on prosecuting terrorism"},
+	form := url.Values{"funding_contribution": {fmt.Sprint(grant)}, "funding_amount": {"40000"},"kind": {"regional_workshop"}, "title": {"Regional workshop on prosecuting terrorism"},
 		"start_date": {"2026-10-05"}, "end_date": {"2026-10-01"}, "city": {"Nairobi"}, "place_state": {"KEN"},
 		"states": {"KEN", "UGA", "TZA"}, "paragraphs": {"4", "5"}, "partners": {"cted"}, "needs": {fmt.Sprint(need.ID)}}
 	r := postForm(t, s, "/activities/new", "/activities", form)
@@ -77,9 +84,11 @@ func TestTheSecretariatRecordsAnActivityAndKenyaConfirmsIt(t *testing.T) {
 			t.Errorf("the activity's page lacks %q", want)
 		}
 	}
-	// Planned and private: Kenya's focal point sees it, France's and
-	// anonymous visitors do not.
-	for role, want := range map[string]int{"focal_ken": http.StatusOK, "focal_fra": http.StatusNotFound, "donor_nor": http.StatusNotFound} {
+	// Planned and private: Kenya's focal point and Norway's donor (whose
+	// grant funds it) see it; France's, the EU's and anonymous visitors do
+	// not.
+	for role, want := range map[string]int{"focal_ken": http.StatusOK, "donor_nor": http.StatusOK,
+		"focal_fra": http.StatusNotFound, "donor_eu": http.StatusNotFound} {
 		if got := cs.clients[role].Get(t, path).StatusCode; got != want {
 			t.Errorf("%s opens the planned activity: %d, want %d", role, got, want)
 		}
@@ -119,6 +128,22 @@ func TestTheSecretariatRecordsAnActivityAndKenyaConfirmsIt(t *testing.T) {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the delivered activity's page lacks %q", want)
 		}
+	}
+
+	// The grant shows what it funded and what is left; Norway's page what
+	// its money delivered, to its donor.
+	gpage := cs.clients["donor_nor"].Get(t, fmt.Sprintf("/contributions/%d", grant))
+	for _, want := range []string{"Regional workshop on prosecuting terrorism", "40,000.00\u00a0USD", "60,000.00\u00a0USD"} {
+		if !strings.Contains(gpage.Body, want) {
+			t.Errorf("the grant's page lacks %q", want)
+		}
+	}
+	dpage := cs.clients["donor_nor"].Get(t, "/donors/norway")
+	if !strings.Contains(dpage.Body, "What its contributions delivered") || !strings.Contains(dpage.Body, "32 participants, by sex") {
+		t.Error("Norway's page does not show what its grant delivered to its donor")
+	}
+	if strings.Contains(cs.srv.Client().Get(t, "/donors/norway").Body, "Regional workshop on prosecuting terrorism") {
+		t.Error("an anonymous visitor sees an activity funded by Norway's private grant, not public yet")
 	}
 
 	// The need shows it, and is met only citing it.
