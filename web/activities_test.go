@@ -64,7 +64,7 @@ func TestTheSecretariatRecordsAnActivityAndKenyaConfirmsIt(t *testing.T) {
 	}
 
 	s := cs.clients["secretariat"]
-	form := url.Values{"funding_contribution": {fmt.Sprint(grant)}, "funding_amount": {"40000"},"kind": {"regional_workshop"}, "title": {"Regional workshop on prosecuting terrorism"},
+	form := url.Values{"funding_contribution": {fmt.Sprint(grant)}, "funding_amount": {"40000"}, "kind": {"regional_workshop"}, "title": {"Regional workshop on prosecuting terrorism"},
 		"start_date": {"2026-10-05"}, "end_date": {"2026-10-01"}, "city": {"Nairobi"}, "place_state": {"KEN"},
 		"states": {"KEN", "UGA", "TZA"}, "paragraphs": {"4", "5"}, "partners": {"cted"}, "needs": {fmt.Sprint(need.ID)}}
 	r := postForm(t, s, "/activities/new", "/activities", form)
