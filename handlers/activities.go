@@ -122,10 +122,6 @@ func (h *Handlers) Activities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	byState, err := models.CountActivitiesByState(ctx(c), h.DB, u, f)
-	if err != nil {
-		return err
-	}
 	states, err := h.Reference.MemberStates(ctx(c))
 	if err != nil {
 		return err
@@ -136,7 +132,7 @@ func (h *Handlers) Activities(c echo.Context) error {
 	}
 	query := form.Query_()
 	return render(c, http.StatusOK, views.ActivitiesPage(views.ActivitiesData{
-		Rows: rows, Summary: summary, ByState: byState, Filter: form, States: states, Paragraphs: paras, Partners: partners, Donors: donors,
+		Rows: rows, Summary: summary, Filter: form, States: states, Paragraphs: paras, Partners: partners, Donors: donors,
 		Nav: pageNav("/activities", query, page), ExportQuery: query.Encode(),
 		CanCreate: policy.Anyone(u, policy.RecordActivities),
 	}))

@@ -233,6 +233,22 @@ func TestResultsAddUpBySexAndProfession(t *testing.T) {
 	if s.Participants != want || s.Count != 3 || s.Delivered != 2 || s.StatesCount != 3 {
 		t.Errorf("summary %+v, want 3 activities, 2 delivered, 3 States, participants %+v", s, want)
 	}
+	byState := map[int]int{}
+	for _, sc := range s.ByState {
+		byState[sc.MemberStateID] = sc.Count
+	}
+	for iso3, want := range map[string]int{"KEN": 2, "UGA": 2, "TZA": 1, "FRA": 0} {
+		st, err := f.ref.MemberStateByISO3(ctx, iso3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if byState[st.ID] != want {
+			t.Errorf("%s served by %d activities, want %d", iso3, byState[st.ID], want)
+		}
+	}
+	if len(s.ByQuarter) != 1 || s.ByQuarter[0] != (models.QuarterCount{Year: 2026, Quarter: 1, Family: "training", Count: 3}) {
+		t.Errorf("by quarter %+v, want the three workshops in 2026 Q1", s.ByQuarter)
+	}
 	page, err := models.ActivityByID(ctx, f.db, f.secretariat, a.ID)
 	if err != nil {
 		t.Fatal(err)

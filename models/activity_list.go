@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -104,20 +105,51 @@ func ListActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter,
 
 // ActivitySummary is what the activities u may see that match f add up
 // to: how many, how many delivered, the States they reached and the
-// participants of the delivered ones.
+// participants of the delivered ones; and, for the map and the timeline,
+// how many served each State and how many began in each quarter, by
+// family of kind.
 type ActivitySummary struct {
 	Count        int64
 	Delivered    int64
 	StatesCount  int64
 	Participants Participants
+	ByState      []StateCount
+	ByQuarter    []QuarterCount
 }
 
-// SummarizeActivities sums the activities u may see that match f: one
-// statement, whatever their number.
+// StateCount is how many activities served one State.
+type StateCount struct {
+	MemberStateID int `json:"state"`
+	Count         int `json:"count"`
+}
+
+// QuarterCount is how many activities of a family of kinds began in a
+// quarter.
+type QuarterCount struct {
+	Year    int    `json:"year"`
+	Quarter int    `json:"quarter"`
+	Family  string `json:"family"`
+	Count   int    `json:"count"`
+}
+
+// ActivityFamilies group the kinds for the timeline, which can tell three
+// series apart: workshops and training, advice, tools and visits.
+func ActivityFamilies() []string { return []string{"training", "advice", "other"} }
+
+// activityFamilyExpr is the family of activities.kind, as ActivityFamilies.
+const activityFamilyExpr = `CASE WHEN kind IN ('national_workshop', 'regional_workshop', 'training_course',
+	'training_of_trainers', 'elearning') THEN 'training'
+	WHEN kind IN ('legislative_assistance', 'expert_advice', 'mentoring') THEN 'advice' ELSE 'other' END`
+
+// SummarizeActivities sums the activities u may see that match f, with
+// their counts by State and by quarter: one statement, whatever their
+// number.
 func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter) (ActivitySummary, error) {
 	var s struct {
 		Count, Delivered, StatesCount int64
 		Participants                  `gorm:"embedded"`
+		ByState                       []byte
+		ByQuarter                     []byte
 	}
 	ids := activitiesQuery(subqueryContext(), db, u, f).Select("activities.id")
 	err := activitiesQuery(ctx, db, u, f).Select(`count(*) AS count,
@@ -129,11 +161,26 @@ func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFi
 		coalesce(sum(activities.police), 0) AS police, coalesce(sum(activities.legislators), 0) AS legislators,
 		coalesce(sum(activities.central_authority), 0) AS central_authority,
 		coalesce(sum(activities.financial_intelligence), 0) AS financial_intelligence,
-		coalesce(sum(activities.other_profession), 0) AS other_profession`, ids).Scan(&s).Error
+		coalesce(sum(activities.other_profession), 0) AS other_profession,
+		(SELECT coalesce(jsonb_agg(jsonb_build_object('state', x.member_state_id, 'count', x.n) ORDER BY x.member_state_id), '[]')
+			FROM (SELECT s.member_state_id, count(*) AS n FROM activity_states s WHERE s.activity_id IN (?)
+				GROUP BY s.member_state_id) x) AS by_state,
+		(SELECT coalesce(jsonb_agg(jsonb_build_object('year', x.y, 'quarter', x.q, 'family', x.family, 'count', x.n)
+				ORDER BY x.y, x.q, x.family), '[]')
+			FROM (SELECT extract(year FROM start_date)::int AS y, extract(quarter FROM start_date)::int AS q,
+				`+activityFamilyExpr+` AS family, count(*) AS n
+				FROM activities WHERE id IN (?) GROUP BY 1, 2, 3) x) AS by_quarter`, ids, ids, ids).Scan(&s).Error
 	if err != nil {
 		return ActivitySummary{}, fmt.Errorf("summarize activities: %w", err)
 	}
-	return ActivitySummary{Count: s.Count, Delivered: s.Delivered, StatesCount: s.StatesCount, Participants: s.Participants}, nil
+	out := ActivitySummary{Count: s.Count, Delivered: s.Delivered, StatesCount: s.StatesCount, Participants: s.Participants}
+	if err := json.Unmarshal(s.ByState, &out.ByState); err != nil {
+		return out, fmt.Errorf("summarize activities: %w", err)
+	}
+	if err := json.Unmarshal(s.ByQuarter, &out.ByQuarter); err != nil {
+		return out, fmt.Errorf("summarize activities: %w", err)
+	}
+	return out, nil
 }
 
 // ExportActivities returns every activity u may see that matches f, in the
@@ -169,21 +216,3 @@ type NeedActivity struct {
 	MetNeed bool // cited when the need was marked met
 }
 
-// StateCount is how many activities served one State.
-type StateCount struct {
-	MemberStateID int
-	Count         int
-}
-
-// CountActivitiesByState counts, per State, the activities u may see that
-// match f and served it: one statement, for the map.
-func CountActivitiesByState(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter) ([]StateCount, error) {
-	ids := activitiesQuery(subqueryContext(), db, u, f).Select("activities.id")
-	var out []StateCount
-	err := db.WithContext(ctx).Table("activity_states s").Select("s.member_state_id, count(*) AS count").
-		Where("s.activity_id IN (?)", ids).Group("s.member_state_id").Order("s.member_state_id").Scan(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("activities by State: %w", err)
-	}
-	return out, nil
-}

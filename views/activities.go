@@ -44,7 +44,6 @@ type ActivityRow struct {
 type ActivitiesData struct {
 	Rows        []ActivityRow
 	Summary     models.ActivitySummary
-	ByState     []models.StateCount
 	Filter      ActivityFilterForm
 	States      []models.MemberState
 	Paragraphs  []models.OperativeRef
@@ -338,7 +337,7 @@ func activitiesMap(ctx context.Context, d ActivitiesData) charts.WorldMap {
 		Format: func(n int) string { return formatDecimal(ctx, decimal.NewFromInt(int64(n)), 0) },
 	}
 	q := d.Filter.Query_()
-	for _, sc := range d.ByState {
+	for _, sc := range d.Summary.ByState {
 		s, ok := byID[sc.MemberStateID]
 		if !ok {
 			continue
@@ -348,4 +347,58 @@ func activitiesMap(ctx context.Context, d ActivitiesData) charts.WorldMap {
 			Href: "/activities?" + q.Encode(), Value: sc.Count})
 	}
 	return m
+}
+
+// timelineQuarters is how many quarters the timeline shows: the latest
+// ones the listed activities began in.
+const timelineQuarters = 12
+
+// activitiesTimeline is the activities by quarter they began in, stacked
+// by family of kind, the latest twelve quarters, with its table.
+func activitiesTimeline(ctx context.Context, d ActivitiesData) charts.StackedChart {
+	families := models.ActivityFamilies()
+	fills := []charts.Fill{charts.Solid, charts.Striped, charts.Dotted}
+	c := charts.StackedChart{
+		ID: "activities-timeline", Title: t(ctx, "activity.timeline_title"), Desc: t(ctx, "activity.timeline_desc"),
+		Table: charts.Table{Caption: t(ctx, "activity.timeline_caption"), Headers: []string{t(ctx, "activity.quarter")}},
+	}
+	for i, f := range families {
+		c.Series = append(c.Series, charts.Series{Label: t(ctx, "activity_family."+f), Fill: fills[i]})
+		c.Table.Headers = append(c.Table.Headers, t(ctx, "activity_family."+f))
+	}
+	c.Table.Headers = append(c.Table.Headers, t(ctx, "activity.figure_activities"))
+	type quarter struct{ year, q int }
+	var order []quarter
+	counts := map[quarter][]int{}
+	for _, qc := range d.Summary.ByQuarter {
+		k := quarter{qc.Year, qc.Quarter}
+		if _, ok := counts[k]; !ok {
+			order = append(order, k)
+			counts[k] = make([]int, len(families))
+		}
+		for i, f := range families {
+			if f == qc.Family {
+				counts[k][i] += qc.Count
+			}
+		}
+	}
+	if len(order) > timelineQuarters {
+		order = order[len(order)-timelineQuarters:]
+	}
+	for _, k := range order {
+		label := tf(ctx, "activity.quarter_label", "Year", k.year, "Q", k.q)
+		bar := charts.StackedBar{Label: label}
+		row := charts.Row{Header: label}
+		total := 0
+		for _, n := range counts[k] {
+			bar.Values = append(bar.Values, float64(n))
+			row.Cells = append(row.Cells, charts.Cell{Text: strconv.Itoa(n), Num: true})
+			total += n
+		}
+		bar.Display = strconv.Itoa(total)
+		row.Cells = append(row.Cells, charts.Cell{Text: strconv.Itoa(total), Num: true})
+		c.Bars = append(c.Bars, bar)
+		c.Table.Rows = append(c.Table.Rows, row)
+	}
+	return c
 }
