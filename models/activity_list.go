@@ -215,4 +215,3 @@ type NeedActivity struct {
 	ActivityRow
 	MetNeed bool // cited when the need was marked met
 }
-
