@@ -34,12 +34,22 @@ func (h *Handlers) State(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	assistance, err := models.SummarizeActivities(ctx(c), h.DB, u, models.ActivityFilter{StateID: s.ID})
+	if err != nil {
+		return err
+	}
+	states, err := h.Reference.MemberStates(ctx(c))
+	if err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.StatePage(views.StateData{
-		State:     s,
-		Overview:  overview,
-		Workspace: policy.Can(u, policy.WorkOnState, policy.State(s.ID)),
-		Own:       u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil && *u.MemberStateID == s.ID,
-		CanRecord: policy.Can(u, policy.ActForState, policy.State(s.ID)) || policy.Anyone(u, policy.Review),
+		State:      s,
+		Overview:   overview,
+		Assistance: assistance,
+		States:     states,
+		Workspace:  policy.Can(u, policy.WorkOnState, policy.State(s.ID)),
+		Own:        u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil && *u.MemberStateID == s.ID,
+		CanRecord:  policy.Can(u, policy.ActForState, policy.State(s.ID)) || policy.Anyone(u, policy.Review),
 	}))
 }
 

@@ -323,21 +323,23 @@ func partnerNames(ctx context.Context, ps []models.ActivityPartner) string {
 	return strings.Join(names, ", ")
 }
 
-// activitiesMap is the map of the States the listed activities reached,
-// each linking to the list filtered by it.
-func activitiesMap(ctx context.Context, d ActivitiesData) charts.WorldMap {
-	byID := make(map[int]models.MemberState, len(d.States))
-	for _, s := range d.States {
+// activitiesMap is the map of the States the activities summed reached,
+// each linking to the list of activities filtered by q and the State.
+func activitiesMap(ctx context.Context, id string, sum models.ActivitySummary, states []models.MemberState, q url.Values) charts.WorldMap {
+	byID := make(map[int]models.MemberState, len(states))
+	for _, s := range states {
 		byID[s.ID] = s
 	}
 	m := charts.WorldMap{
-		ID: "activities-map", Title: t(ctx, "activity.map_title"), Desc: t(ctx, "activity.map_desc"),
+		ID: id, Title: t(ctx, "activity.map_title"), Desc: t(ctx, "activity.map_desc"),
 		Caption: t(ctx, "activity.map_caption"), NameHeader: t(ctx, "states.col_name"), ValueHeader: t(ctx, "activity.figure_activities"),
 		Legend: charts.MapLegend{Title: t(ctx, "activity.map_legend"), None: t(ctx, "activity.map_none")},
 		Format: func(n int) string { return formatDecimal(ctx, decimal.NewFromInt(int64(n)), 0) },
 	}
-	q := d.Filter.Query_()
-	for _, sc := range d.Summary.ByState {
+	if q == nil {
+		q = url.Values{}
+	}
+	for _, sc := range sum.ByState {
 		s, ok := byID[sc.MemberStateID]
 		if !ok {
 			continue
@@ -355,11 +357,11 @@ const timelineQuarters = 12
 
 // activitiesTimeline is the activities by quarter they began in, stacked
 // by family of kind, the latest twelve quarters, with its table.
-func activitiesTimeline(ctx context.Context, d ActivitiesData) charts.StackedChart {
+func activitiesTimeline(ctx context.Context, id string, sum models.ActivitySummary) charts.StackedChart {
 	families := models.ActivityFamilies()
 	fills := []charts.Fill{charts.Solid, charts.Striped, charts.Dotted}
 	c := charts.StackedChart{
-		ID: "activities-timeline", Title: t(ctx, "activity.timeline_title"), Desc: t(ctx, "activity.timeline_desc"),
+		ID: id, Title: t(ctx, "activity.timeline_title"), Desc: t(ctx, "activity.timeline_desc"),
 		Table: charts.Table{Caption: t(ctx, "activity.timeline_caption"), Headers: []string{t(ctx, "activity.quarter")}},
 	}
 	for i, f := range families {
@@ -370,7 +372,7 @@ func activitiesTimeline(ctx context.Context, d ActivitiesData) charts.StackedCha
 	type quarter struct{ year, q int }
 	var order []quarter
 	counts := map[quarter][]int{}
-	for _, qc := range d.Summary.ByQuarter {
+	for _, qc := range sum.ByQuarter {
 		k := quarter{qc.Year, qc.Quarter}
 		if _, ok := counts[k]; !ok {
 			order = append(order, k)

@@ -175,6 +175,16 @@ func TestTheSecretariatRecordsAnActivityAndKenyaConfirmsIt(t *testing.T) {
 		t.Error("the map shades France, which the workshop did not serve")
 	}
 
+	// Kenya's page shows the assistance it received, and the map the States
+	// the workshop reached with it; France's shows none.
+	kenya := k.Get(t, "/states/KEN").Body
+	if !strings.Contains(kenya, "Technical assistance received") || !strings.Contains(kenya, `href="/activities?state=UGA"`) {
+		t.Error("Kenya's page does not show the assistance received and its map")
+	}
+	if !strings.Contains(s.Get(t, "/states/FRA").Body, "No activity of technical assistance for this State") {
+		t.Error("France's page does not say it received no assistance")
+	}
+
 	// The list, for the Secretariat and filtered by State.
 	list := s.Get(t, "/activities?state=UGA")
 	if !strings.Contains(list.Body, "Regional workshop on prosecuting terrorism") || !strings.Contains(list.Body, "1 activity") {
