@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -438,5 +439,38 @@ func (h *Handlers) SaveActivityResults(c echo.Context) error {
 			return render(c, status, views.ActivityResultsPage(views.ActivityResultsData{Activity: p.Activity, Form: form}))
 		},
 		Flash: "activity.results_saved",
+	})
+}
+
+// ActivityImportForm shows the Secretariat's import form and the file's
+// format.
+func (h *Handlers) ActivityImportForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.ActivityImportPage(views.ImportPageData{}))
+}
+
+// ImportActivities imports a CSV of activities: all of it, or nothing with
+// every problem listed by line and column beside the field.
+func (h *Handlers) ImportActivities(c echo.Context) error {
+	u := reqctx.User(ctx(c))
+	var form importForm
+	var problems []string
+	return h.submit(c, submission{
+		Form: &form,
+		Save: func() (string, error) {
+			err := runImport(c, &form, &problems, func(r io.Reader) error {
+				res, err := models.ImportActivities(ctx(c), h.DB, h.Reference, h.Validate, u, r, h.audit(c))
+				if err == nil {
+					h.flash(c, "success", "activity.imported", map[string]any{"Rows": res.Rows, "Created": res.Created, "Changed": res.Changed, "Unchanged": res.Unchanged})
+				}
+				return err
+			})
+			if err != nil {
+				return "", err
+			}
+			return "/activities", nil
+		},
+		Render: func(status int, errs []views.FieldError) error {
+			return render(c, status, views.ActivityImportPage(views.ImportPageData{CSV: form.CSV, Errors: errs, Problems: problems}))
+		},
 	})
 }

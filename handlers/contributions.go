@@ -376,7 +376,7 @@ func (h *Handlers) UpdateContribution(c echo.Context) error {
 // ContributionImportForm shows the Secretariat's import form and the
 // file's format.
 func (h *Handlers) ContributionImportForm(c echo.Context) error {
-	return render(c, http.StatusOK, views.ContributionImportPage(views.ContributionImportData{}))
+	return render(c, http.StatusOK, views.ContributionImportPage(views.ImportPageData{}))
 }
 
 // ImportContributions imports a CSV of contributions: all of it, or
@@ -401,7 +401,7 @@ func (h *Handlers) ImportContributions(c echo.Context) error {
 			return "/contributions", nil
 		},
 		Render: func(status int, errs []views.FieldError) error {
-			return render(c, status, views.ContributionImportPage(views.ContributionImportData{CSV: form.CSV, Errors: errs, Problems: problems}))
+			return render(c, status, views.ContributionImportPage(views.ImportPageData{CSV: form.CSV, Errors: errs, Problems: problems}))
 		},
 	})
 }

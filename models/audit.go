@@ -94,6 +94,7 @@ const (
 	ActionActivityTransition AuditAction = "activity.status_changed"
 	ActionActivityResults    AuditAction = "activity.results_saved"
 	ActionActivityConfirmed  AuditAction = "activity.participation_confirmed"
+	ActionActivitiesImported AuditAction = "activity.imported"
 )
 
 // Family is the part of the action before the dot ("user", "need").

@@ -33,6 +33,14 @@ func (f ActivityFilterForm) Query_() url.Values {
 // Active tells whether any filter is set.
 func (f ActivityFilterForm) Active() bool { return len(f.Query_()) > 0 }
 
+// ImportPageData is an import page: the CSV pasted (kept when refused),
+// the field problems and each problem of the file, translated.
+type ImportPageData struct {
+	CSV      string
+	Errors   []FieldError
+	Problems []string
+}
+
 // ActivityRow is an activity as lists and exports show it, with the names
 // of the States it served.
 type ActivityRow struct {

@@ -53,12 +53,6 @@ type ContributionsData struct {
 	CanImport   bool
 }
 
-// ContributionImportData is the Secretariat's import page.
-type ContributionImportData struct {
-	CSV      string
-	Errors   []FieldError
-	Problems []string // "Line 3, column amount: …", translated
-}
 
 // ContributionForm is the contribution form as submitted.
 type ContributionForm struct {

@@ -2126,7 +2126,7 @@ const contributionImportSample = `import_key,donor,kind,title,amount,currency,va
 NOR-2026-014,norway,financial,Border security grant,1500000,NOK,2026-02-15,paid,2026-03-02,state,KEN,yes
 EU-2026-003,european-union,in_kind,Two legal experts,120000,EUR,2026-04-01,committed,,none,,no`
 
-func ContributionImportPage(d ContributionImportData) templ.Component {
+func ContributionImportPage(d ImportPageData) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

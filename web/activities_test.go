@@ -261,3 +261,34 @@ func TestActivityPagesIssueTheSameStatementsWith10And5000Activities(t *testing.T
 	}
 	t.Logf("statements: %v", small)
 }
+
+// TestTheSecretariatImportsActivitiesFromAFile pastes a wrong file, then
+// the right one, then the same again.
+func TestTheSecretariatImportsActivitiesFromAFile(t *testing.T) {
+	cs := newContributionServer(t)
+	if r := cs.clients["focal_ken"].Get(t, "/activities/import"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("a focal point opens the import: %d, want 403", r.StatusCode)
+	}
+	s := cs.clients["secretariat"]
+	good := "import_key,kind,title,start_date,end_date,states,status,city,women,men,prosecutors,judges\n" +
+		"W-1,regional_workshop,Imported regional workshop,2026-02-02,2026-02-05,KEN UGA,delivered,Nairobi,10,14,12,12\n" +
+		"W-2,mentoring,Imported mentoring,2027-02-02,2027-03-05,KEN,planned,Nairobi,,,,\n"
+	bad := strings.Replace(good, "KEN UGA", "KEN XXX", 1)
+	post := func(csv string) *webtest.Response {
+		return postForm(t, s, "/activities/import", "/activities/import", url.Values{"csv": {csv}})
+	}
+	if r := post(bad); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Line 2, column states:") ||
+		!strings.Contains(r.Body, "Imported regional workshop") {
+		t.Fatalf("a wrong file: %d, want 422 with the problem by line and the text kept", r.StatusCode)
+	}
+	if r := post(good); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the right file: %d %s", r.StatusCode, r.Body)
+	}
+	if list := s.Get(t, "/activities"); !strings.Contains(list.Body, "2 new, 0 changed, 0 unchanged") || !strings.Contains(list.Body, "Imported mentoring") {
+		t.Error("after the import the list does not say what was imported or show it")
+	}
+	post(good)
+	if list := s.Get(t, "/activities"); !strings.Contains(list.Body, "0 new, 0 changed, 2 unchanged") {
+		t.Error("importing the same file again does not say that nothing changed")
+	}
+}

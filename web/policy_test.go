@@ -48,6 +48,8 @@ var routeMatrix = map[string][]string{
 	"POST /needs/:id/transition":         signedIn(),
 	"GET /activities":                    public(),
 	"GET /activities/new":                {"secretariat", "admin"},
+	"GET /activities/import":             {"secretariat", "admin"},
+	"POST /activities/import":            {"secretariat", "admin"},
 	"POST /activities":                   {"secretariat", "admin"},
 	"GET /activities/:id":                public(),
 	"GET /activities/:id/edit":           {"secretariat", "admin"},

@@ -68,6 +68,8 @@ func (s *Server) routes() {
 	// steps follow models.ActivityWorkflow.
 	get("/activities", policy.ReadPublic, h.Activities)
 	get("/activities/new", policy.RecordActivities, h.NewActivity)
+	get("/activities/import", policy.RecordActivities, h.ActivityImportForm)
+	post("/activities/import", policy.RecordActivities, h.ImportActivities)
 	post("/activities", policy.RecordActivities, h.CreateActivity)
 	get("/activities/:id", policy.ReadPublic, h.Activity)
 	get("/activities/:id/edit", policy.RecordActivities, h.EditActivity)
