@@ -53,7 +53,6 @@ type ContributionsData struct {
 	CanImport   bool
 }
 
-
 // ContributionForm is the contribution form as submitted.
 type ContributionForm struct {
 	models.ContributionInput
