@@ -115,6 +115,15 @@ type ActivitySummary struct {
 	Participants Participants
 	ByState      []StateCount
 	ByQuarter    []QuarterCount
+	Latest       []ActivityBrief // the five that began last
+}
+
+// ActivityBrief is an activity as a short list names it.
+type ActivityBrief struct {
+	ID        int64          `json:"id"`
+	Title     string         `json:"title"`
+	StartDate string         `json:"start_date"` // YYYY-MM-DD
+	Status    ActivityStatus `json:"status"`
 }
 
 // StateCount is how many activities served one State.
@@ -150,6 +159,7 @@ func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFi
 		Participants                  `gorm:"embedded"`
 		ByState                       []byte
 		ByQuarter                     []byte
+		Latest                        []byte
 	}
 	ids := activitiesQuery(subqueryContext(), db, u, f).Select("activities.id")
 	err := activitiesQuery(ctx, db, u, f).Select(`count(*) AS count,
@@ -169,7 +179,11 @@ func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFi
 				ORDER BY x.y, x.q, x.family), '[]')
 			FROM (SELECT extract(year FROM start_date)::int AS y, extract(quarter FROM start_date)::int AS q,
 				`+activityFamilyExpr+` AS family, count(*) AS n
-				FROM activities WHERE id IN (?) GROUP BY 1, 2, 3) x) AS by_quarter`, ids, ids, ids).Scan(&s).Error
+				FROM activities WHERE id IN (?) GROUP BY 1, 2, 3) x) AS by_quarter,
+		(SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'title', x.title, 'start_date', x.start_date, 'status', x.status)
+				ORDER BY x.start_date DESC, x.id DESC), '[]')
+			FROM (SELECT id, title, start_date, status FROM activities WHERE id IN (?)
+				ORDER BY start_date DESC, id DESC LIMIT 5) x) AS latest`, ids, ids, ids, ids).Scan(&s).Error
 	if err != nil {
 		return ActivitySummary{}, fmt.Errorf("summarize activities: %w", err)
 	}
@@ -178,6 +192,9 @@ func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFi
 		return out, fmt.Errorf("summarize activities: %w", err)
 	}
 	if err := json.Unmarshal(s.ByQuarter, &out.ByQuarter); err != nil {
+		return out, fmt.Errorf("summarize activities: %w", err)
+	}
+	if err := json.Unmarshal(s.Latest, &out.Latest); err != nil {
 		return out, fmt.Errorf("summarize activities: %w", err)
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/shopspring/decimal"
@@ -411,4 +412,13 @@ func activitiesTimeline(ctx context.Context, id string, sum models.ActivitySumma
 		c.Table.Rows = append(c.Table.Rows, row)
 	}
 	return c
+}
+
+// briefDate writes a YYYY-MM-DD date as the page writes dates.
+func briefDate(ctx context.Context, iso string) string {
+	d, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return formatDate(ctx, d)
 }
