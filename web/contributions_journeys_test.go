@@ -37,12 +37,13 @@ func usdFigure(t *testing.T, text string) decimal.Decimal {
 }
 
 // facts reads a description list's terms and their descriptions, as
-// written (the style shows the terms in capitals).
+// written (the style shows the terms in capitals), white space collapsed
+// as the browser shows it.
 func facts(t *testing.T, b *webtest.Browser, sel string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	evalJS(t, b, "reading the facts of "+sel, `Object.fromEntries([...document.querySelectorAll(`+jsQuote(sel+" dt")+`)]
-		.map(dt => [dt.textContent.trim(), dt.nextElementSibling?.textContent.trim() ?? ""]))`, &out)
+		.map(dt => [dt.textContent.replace(/\s+/g, " ").trim(), dt.nextElementSibling?.textContent.replace(/\s+/g, " ").trim() ?? ""]))`, &out)
 	return out
 }
 
