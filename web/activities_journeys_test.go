@@ -31,8 +31,8 @@ func moneyFigure(t *testing.T, text, currency string) decimal.Decimal {
 func selectStates(sel string, codes ...string) chromedp.Action[chromedp.Void] {
 	list := `["` + strings.Join(codes, `","`) + `"]`
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool](`(() => { const s = document.querySelector(` + jsQuote(sel) + `);
-			for (const o of s.options) o.selected = ` + list + `.includes(o.value);
+		_, err := chromedp.Evaluate[bool](`(() => { const s = document.querySelector(`+jsQuote(sel)+`);
+			for (const o of s.options) o.selected = `+list+`.includes(o.value);
 			s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)(ctx, t)
 		return err
 	})
