@@ -72,6 +72,8 @@ var pages = []page{
 	{"donor page with charts", "/donors/" + iatiDonor, "/donors/:slug", ""},
 	{"donor page with charts (donor)", "/donors/" + iatiDonor, "/donors/:slug", "donor.nor@example.org"},
 	{"IATI file, public contributions of a donor", "/donors/" + iatiDonor + "/iati.xml", "/donors/:slug/iati.xml", ""},
+	{"activities, 50 rows (Secretariat)", "/activities", "/activities", "secretariat@example.org"},
+	{"activities, 50 rows, anonymous", "/activities", "/activities", ""},
 }
 
 // iatiDonor is the organization whose page and IATI file are driven: at
