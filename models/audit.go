@@ -95,6 +95,7 @@ const (
 	ActionActivityResults    AuditAction = "activity.results_saved"
 	ActionActivityConfirmed  AuditAction = "activity.participation_confirmed"
 	ActionActivitiesImported AuditAction = "activity.imported"
+	ActionPartnerSaved       AuditAction = "activity.partner_saved"
 )
 
 // Family is the part of the action before the dot ("user", "need").

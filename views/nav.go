@@ -69,6 +69,9 @@ func adminNavLinks(ctx context.Context) []navLink {
 	if policy.Anyone(u, policy.ManageRates) {
 		links = append(links, navLink{Href: "/admin/rates", Label: t(ctx, "rates.title")})
 	}
+	if policy.Anyone(u, policy.ManagePartners) {
+		links = append(links, navLink{Href: "/admin/partners", Label: t(ctx, "partner.title")})
+	}
 	return links
 }
 

@@ -292,3 +292,47 @@ func TestTheSecretariatImportsActivitiesFromAFile(t *testing.T) {
 		t.Error("importing the same file again does not say that nothing changed")
 	}
 }
+
+// TestAdministratorsKeepThePartners adds a partner, refuses a bad and a
+// taken short name, edits it, and finds it offered on the activity form.
+func TestAdministratorsKeepThePartners(t *testing.T) {
+	srv := webtest.NewServer(t)
+	clients := signInAll(t, srv, []testAccount{
+		{"admin", "admin@example.org", models.RoleAdmin, ""},
+		{"secretariat", "secretariat@example.org", models.RoleSecretariat, ""},
+	})
+	a := clients["admin"]
+	if r := clients["secretariat"].Get(t, "/admin/partners"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("the Secretariat opens the partners: %d, want 403", r.StatusCode)
+	}
+	form := url.Values{"name_en": {"Global Counterterrorism Forum"}, "name_fr": {"Forum mondial de lutte contre le terrorisme"},
+		"kind": {"other"}, "slug": {"Global Forum"}}
+	if r := postForm(t, a, "/admin/partners/new", "/admin/partners", form); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Use lower-case letters, digits and hyphens.") || !strings.Contains(r.Body, "Global Counterterrorism Forum") {
+		t.Errorf("a bad short name: %d, want 422 with the message and the input kept", r.StatusCode)
+	}
+	form.Set("slug", "cted")
+	if r := postForm(t, a, "/admin/partners/new", "/admin/partners", form); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Another partner already has this short name.") {
+		t.Errorf("a taken short name: %d, want 422", r.StatusCode)
+	}
+	form.Set("slug", "gctf")
+	if r := postForm(t, a, "/admin/partners/new", "/admin/partners", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a new partner: %d %s", r.StatusCode, r.Body)
+	}
+	edit := url.Values{"name_en": {"Global Counterterrorism Forum (GCTF)"}, "kind": {"other"}, "slug": {"gctf"}, "version": {"1"}}
+	if r := postForm(t, a, "/admin/partners/gctf", "/admin/partners/gctf", edit); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("an edit: %d %s", r.StatusCode, r.Body)
+	}
+	if r := postForm(t, a, "/admin/partners/gctf", "/admin/partners/gctf", edit); r.StatusCode != http.StatusConflict {
+		t.Errorf("an edit on the old version: %d, want 409", r.StatusCode)
+	}
+	if !strings.Contains(clients["secretariat"].Get(t, "/activities/new").Body, "Global Counterterrorism Forum (GCTF)") {
+		t.Error("the activity form does not offer the new partner")
+	}
+	var audited int64
+	srv.DB.Table("audit_events").Where("action = ?", "activity.partner_saved").Count(&audited)
+	if audited != 2 {
+		t.Errorf("%d audit rows for the partner, want 2", audited)
+	}
+}

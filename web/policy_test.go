@@ -78,6 +78,11 @@ var routeMatrix = map[string][]string{
 	"POST /admin/invitations":            {"admin"},
 	"POST /admin/invitations/:id/revoke": {"admin"},
 	"GET /admin/audit":                   {"admin"},
+	"GET /admin/partners":                {"admin"},
+	"GET /admin/partners/new":            {"admin"},
+	"POST /admin/partners":               {"admin"},
+	"GET /admin/partners/:slug":          {"admin"},
+	"POST /admin/partners/:slug":         {"admin"},
 	// Treaty status.
 	"GET /states/:iso3/treaties":        public(),
 	"GET /states/:iso3/treaties/:code":  {"focal_point", "admin"},

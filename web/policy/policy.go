@@ -70,6 +70,9 @@ const (
 	// activity and its feedback (its focal points, and administrators); the
 	// object is the State.
 	ConfirmParticipation Permission = "confirm_participation"
+	// ManagePartners: keep the partner organizations activities name
+	// (administrators).
+	ManagePartners Permission = "manage_partners"
 )
 
 // Object is what a permission applies to, when it applies to one thing.
@@ -135,6 +138,8 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return false
 	case Review:
 		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat)
+	case ManagePartners:
+		return models.CanManagePartners(u)
 	case RecordActivities:
 		return models.CanRecordActivities(u)
 	case ConfirmParticipation:
