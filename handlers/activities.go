@@ -155,15 +155,26 @@ func (h *Handlers) Activity(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderActivity(c, http.StatusOK, p, views.ActivityStepForm{
+	return h.renderActivity(c, http.StatusOK, p, activityForms{Step: views.ActivityStepForm{
 		Version: p.Activity.Version, On: time.Now().UTC().Format("2006-01-02"),
-	}, views.FeedbackForm{})
+	}})
 }
 
-func (h *Handlers) renderActivity(c echo.Context, status int, p models.ActivityPage, step views.ActivityStepForm, fb views.FeedbackForm) error {
+// activityForms are the forms of an activity's page, as submitted when one
+// comes back with its problems.
+type activityForms struct {
+	Step     views.ActivityStepForm
+	Feedback views.FeedbackForm
+	Outcome  views.OutcomeForm
+}
+
+func (h *Handlers) renderActivity(c echo.Context, status int, p models.ActivityPage, f activityForms) error {
 	u := reqctx.User(ctx(c))
+	if f.Step.Version == 0 {
+		f.Step.Version = p.Activity.Version
+	}
 	d := views.ActivityPageData{
-		Page: p, Step: step, Feedback: fb,
+		Page: p, Step: f.Step, Feedback: f.Feedback, Outcome: f.Outcome,
 		Steps:      models.ActivityWorkflow.AvailableFor(models.ActivityActors(u), p.Activity.Status),
 		CanEdit:    policy.Anyone(u, policy.RecordActivities) && p.Activity.Status != models.ActivityCancelled,
 		CanResults: policy.Anyone(u, policy.RecordActivities) && p.Activity.Status == models.ActivityDelivered,
@@ -195,7 +206,36 @@ func (h *Handlers) renderActivity(c echo.Context, status int, p models.ActivityP
 			d.Place = &st
 		}
 	}
+	if policy.Anyone(u, policy.RecordActivities) && p.Activity.Status == models.ActivityDelivered {
+		candidates, err := models.OutcomeCandidates(ctx(c), h.DB, p.Activity)
+		if err != nil {
+			return err
+		}
+		d.Candidates = append([]models.OutcomeCandidate{}, candidates...)
+	}
 	return render(c, status, views.ActivityPage(d))
+}
+
+// AddActivityOutcome links an outcome the States recorded.
+func (h *Handlers) AddActivityOutcome(c echo.Context) error {
+	p, err := h.activityParam(c)
+	if err != nil {
+		return err
+	}
+	u := reqctx.User(ctx(c))
+	var form views.OutcomeForm
+	return h.submit(c, submission{
+		Form: &form,
+		Save: func() (string, error) {
+			err := models.AddOutcome(ctx(c), h.DB, u, p.Activity.ID, form.OutcomeInput, h.audit(c))
+			return "/activities/" + strconv.FormatInt(p.Activity.ID, 10), err
+		},
+		Render: func(status int, errs []views.FieldError) error {
+			form.Errors = errs
+			return h.renderActivity(c, status, p, activityForms{Outcome: form})
+		},
+		Flash: "activity.outcome_linked",
+	})
 }
 
 // ActivityTransition takes one step of the activity's workflow.
@@ -216,7 +256,7 @@ func (h *Handlers) ActivityTransition(c echo.Context) error {
 		},
 		Render: func(status int, errs []views.FieldError) error {
 			form.Errors = errs
-			return h.renderActivity(c, status, p, form, views.FeedbackForm{})
+			return h.renderActivity(c, status, p, activityForms{Step: form})
 		},
 		Stale: func() error {
 			fresh, err := h.activityParam(c)
@@ -224,7 +264,7 @@ func (h *Handlers) ActivityTransition(c echo.Context) error {
 				return err
 			}
 			form.Stale, form.Version = true, fresh.Activity.Version
-			return h.renderActivity(c, http.StatusConflict, fresh, form, views.FeedbackForm{})
+			return h.renderActivity(c, http.StatusConflict, fresh, activityForms{Step: form})
 		},
 		Flash: "activity.status_changed",
 	})
@@ -251,15 +291,15 @@ func (h *Handlers) ConfirmParticipation(c echo.Context) error {
 		},
 		Render: func(status int, errs []views.FieldError) error {
 			form.Errors = errs
-			return h.renderActivity(c, status, p, views.ActivityStepForm{Version: p.Activity.Version}, form)
+			return h.renderActivity(c, status, p, activityForms{Feedback: form})
 		},
 		Stale: func() error {
 			fresh, err := h.activityParam(c)
 			if err != nil {
 				return err
 			}
-			return h.renderActivity(c, http.StatusConflict, fresh, views.ActivityStepForm{Version: fresh.Activity.Version},
-				views.FeedbackForm{Errors: []views.FieldError{{FieldID: "feedback", Message: localizer(c).T("activity.stale_feedback")}}})
+			return h.renderActivity(c, http.StatusConflict, fresh, activityForms{
+				Feedback: views.FeedbackForm{Errors: []views.FieldError{{FieldID: "feedback", Message: localizer(c).T("activity.stale_feedback")}}}})
 		},
 		Flash: "activity.participation_confirmed",
 	})

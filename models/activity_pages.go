@@ -69,6 +69,7 @@ type ActivityPage struct {
 	Needs     []ActivityNeed
 	Funding   []ActivityFunding
 	Documents []ActivityDocument
+	Outcomes  []ActivityOutcome
 }
 
 // StateIDs are the States the activity served.
@@ -89,6 +90,7 @@ type activityPageRow struct {
 	NeedsJSON     []byte `gorm:"column:needs_json"`
 	FundingJSON   []byte `gorm:"column:funding_json"`
 	DocumentsJSON []byte `gorm:"column:documents_json"`
+	OutcomesJSON  []byte `gorm:"column:outcomes_json"`
 }
 
 // ActivityByID loads an activity u may see with its States, partners, the
@@ -117,7 +119,8 @@ func ActivityByID(ctx context.Context, db *gorm.DB, u *User, id int64) (Activity
 			(SELECT coalesce(jsonb_agg(to_jsonb(n) ORDER BY n.id), '[]') FROM (?) n) AS needs_json,
 			(SELECT coalesce(jsonb_agg(to_jsonb(fu) ORDER BY fu.contribution_id), '[]') FROM (?) fu) AS funding_json,
 			(SELECT coalesce(jsonb_agg(jsonb_build_object('kind', d.kind, 'title', d.title, 'url', d.url) ORDER BY d.id), '[]')
-				FROM activity_documents d WHERE d.activity_id = activities.id) AS documents_json`, needs, funding).
+				FROM activity_documents d WHERE d.activity_id = activities.id) AS documents_json,
+			`+activityOutcomesJSON, needs, funding).
 		Where("activities.id = ?", id).Take(&row).Error
 	if err != nil {
 		return p, notFound(err, fmt.Sprintf("activity %d", id))
@@ -127,7 +130,7 @@ func ActivityByID(ctx context.Context, db *gorm.DB, u *User, id int64) (Activity
 		raw []byte
 		dst any
 	}{{row.StatesJSON, &p.States}, {row.PartnersJSON, &p.Partners}, {row.NeedsJSON, &p.Needs},
-		{row.FundingJSON, &p.Funding}, {row.DocumentsJSON, &p.Documents}} {
+		{row.FundingJSON, &p.Funding}, {row.DocumentsJSON, &p.Documents}, {row.OutcomesJSON, &p.Outcomes}} {
 		if err := json.Unmarshal(part.raw, part.dst); err != nil {
 			return p, fmt.Errorf("activity %d: %w", id, err)
 		}

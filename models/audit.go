@@ -96,6 +96,7 @@ const (
 	ActionActivityConfirmed  AuditAction = "activity.participation_confirmed"
 	ActionActivitiesImported AuditAction = "activity.imported"
 	ActionPartnerSaved       AuditAction = "activity.partner_saved"
+	ActionActivityOutcome    AuditAction = "activity.outcome_linked"
 )
 
 // Family is the part of the action before the dot ("user", "need").

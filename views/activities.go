@@ -115,6 +115,54 @@ type ActivityPageData struct {
 	CanResults  bool
 	Confirmable *models.MemberState // the State whose participation the person may confirm
 	Feedback    FeedbackForm
+	// Candidates are what the States recorded that may be linked as an
+	// outcome (the Secretariat, once delivered); nil: no form.
+	Candidates []models.OutcomeCandidate
+	Outcome    OutcomeForm
+}
+
+// OutcomeForm is an outcome as linked.
+type OutcomeForm struct {
+	models.OutcomeInput
+	Errors []FieldError
+}
+
+// stateOf finds a State among the page's.
+func (d ActivityPageData) stateOf(id int) models.MemberState {
+	for _, s := range d.States {
+		if s.ID == id {
+			return s
+		}
+	}
+	return models.MemberState{}
+}
+
+// outcomeText describes an outcome.
+func outcomeText(ctx context.Context, d ActivityPageData, o models.ActivityOutcome) string {
+	s := d.stateOf(o.MemberStateID)
+	if o.Kind == "treaty" {
+		return tf(ctx, "activity.outcome_treaty", "State", s.LocalName(lang(ctx)), "Instrument", o.Instrument,
+			"Action", t(ctx, "treaty.kind."+o.Action), "Date", briefDate(ctx, o.Date))
+	}
+	return tf(ctx, "activity.outcome_progress", "State", s.LocalName(lang(ctx)), "N", o.Paragraph, "Period", o.Period.In(lang(ctx)))
+}
+
+// outcomeHref is where an outcome is recorded.
+func outcomeHref(d ActivityPageData, o models.ActivityOutcome) templ.SafeURL {
+	s := d.stateOf(o.MemberStateID)
+	if o.Kind == "treaty" {
+		return templ.SafeURL("/states/" + s.ISO3 + "/treaties")
+	}
+	return templ.SafeURL("/states/" + s.ISO3 + "/progress")
+}
+
+// candidateOptions are the outcomes the Secretariat may link.
+func candidateOptions(ctx context.Context, d ActivityPageData) []Option {
+	opts := []Option{{Value: "", Label: t(ctx, "needs.choose")}}
+	for _, c := range d.Candidates {
+		opts = append(opts, Option{Value: c.Ref, Label: d.stateOf(c.MemberStateID).LocalName(lang(ctx)) + ": " + c.Label + " (" + formatDate(ctx, c.Date) + ")"})
+	}
+	return opts
 }
 
 // ActivityResultsData is the results page.

@@ -112,6 +112,25 @@ func TestTheSecretariatRecordsAnActivityAndKenyaConfirmsIt(t *testing.T) {
 		t.Fatalf("results: %d %s", r.StatusCode, r.Body)
 	}
 
+	// Kenya later accedes to an instrument: the Secretariat links it as an
+	// outcome of the workshop.
+	var action int64
+	if err := cs.srv.DB.Raw(`INSERT INTO treaty_actions (member_state_id, instrument_id, kind, action_date)
+		VALUES ((SELECT id FROM member_states WHERE iso3 = 'KEN'), (SELECT id FROM instruments ORDER BY sort_order LIMIT 1), 'accession', '2026-11-20')
+		RETURNING id`).Scan(&action).Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := postForm(t, s, path, path+"/outcomes", url.Values{"outcome": {"treaty:999999"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Choose something a beneficiary State recorded since the activity began.") {
+		t.Errorf("an outcome that is not the States': %d, want 422 with the message", r.StatusCode)
+	}
+	if r := postForm(t, s, path, path+"/outcomes", url.Values{"outcome": {fmt.Sprintf("treaty:%d", action)}, "outcome_note": {"Drafted at the workshop."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("link the accession: %d %s", r.StatusCode, r.Body)
+	}
+	if page := s.Get(t, path); !strings.Contains(page.Body, "Accession on 20 November 2026") || !strings.Contains(page.Body, "Drafted at the workshop.") {
+		t.Error("the activity's page does not show the accession it led to")
+	}
+
 	k := cs.clients["focal_ken"]
 	kpage := k.Get(t, path)
 	if !strings.Contains(kpage.Body, "Confirm the participation of Kenya") {

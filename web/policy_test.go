@@ -58,6 +58,7 @@ var routeMatrix = map[string][]string{
 	"GET /activities/:id/results":        {"secretariat", "admin"},
 	"POST /activities/:id/results":       {"secretariat", "admin"},
 	"POST /activities/:id/confirm":       {"focal_point", "admin"},
+	"POST /activities/:id/outcomes":      {"secretariat", "admin"},
 	"GET /contributions":                 public(),
 	"GET /contributions/new":             contributors(),
 	"POST /contributions":                contributors(),

@@ -78,6 +78,7 @@ func (s *Server) routes() {
 	get("/activities/:id/results", policy.RecordActivities, h.ActivityResultsForm)
 	post("/activities/:id/results", policy.RecordActivities, h.SaveActivityResults)
 	post("/activities/:id/confirm", policy.ConfirmParticipation, h.ConfirmParticipation)
+	post("/activities/:id/outcomes", policy.RecordActivities, h.AddActivityOutcome)
 	get("/contributions/new", policy.RecordContributions, h.NewContribution)
 	get("/contributions/import", policy.Review, h.ContributionImportForm)
 	post("/contributions/import", policy.Review, h.ImportContributions)
