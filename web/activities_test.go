@@ -219,9 +219,19 @@ func TestTheSecretariatRecordsAnActivityAndKenyaConfirmsIt(t *testing.T) {
 }
 
 // TestActivityPagesIssueTheSameStatementsWith10And5000Activities counts
-// the list and an activity's page as each role.
+// the list, an activity's page, a donor's page with what its money
+// delivered, the funding contribution's page and a State's page with its
+// map, as each role.
 func TestActivityPagesIssueTheSameStatementsWith10And5000Activities(t *testing.T) {
 	cs := newContributionServer(t)
+	// Norway's grant funds half the activities: its page's "delivered"
+	// section sums them.
+	var grant int64
+	if err := cs.srv.DB.Raw(`INSERT INTO contributions (donor_organization_id, kind, title, amount, currency, value_date, status, paid_on, reported_by, public)
+		VALUES ((SELECT id FROM donor_organizations WHERE slug = 'norway'), 'financial', 'Counted grant', 100000000, 'USD',
+			'2026-01-10', 'paid', '2026-01-10', 'donor', true) RETURNING id`).Scan(&grant).Error; err != nil {
+		t.Fatal(err)
+	}
 	add := func(n int) {
 		t.Helper()
 		err := cs.srv.DB.Exec(`
@@ -237,8 +247,12 @@ func TestActivityPagesIssueTheSameStatementsWith10And5000Activities(t *testing.T
 				FROM generate_series(1, ?) g
 				RETURNING id
 			)
-			INSERT INTO activity_states (activity_id, member_state_id)
-			SELECT a.id, s.id FROM a JOIN member_states s ON s.iso3 IN ('KEN', 'UGA')`, n).Error
+			, st AS (
+				INSERT INTO activity_states (activity_id, member_state_id)
+				SELECT a.id, s.id FROM a JOIN member_states s ON s.iso3 IN ('KEN', 'UGA')
+			)
+			INSERT INTO activity_funding (activity_id, contribution_id, amount)
+			SELECT a.id, ?, 1 FROM a WHERE a.id % 2 = 0`, n, grant).Error
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +260,8 @@ func TestActivityPagesIssueTheSameStatementsWith10And5000Activities(t *testing.T
 	for _, c := range cs.clients {
 		c.Get(t, "/")
 	}
-	pages := []string{"/activities", "/activities?state=KEN&status=delivered", "/activities/2"}
+	pages := []string{"/activities", "/activities?state=KEN&status=delivered", "/activities/2", "/donors/norway",
+		fmt.Sprintf("/contributions/%d", grant), "/states/KEN"}
 	count := func() map[string]int {
 		out := map[string]int{}
 		for role, c := range cs.clients {
