@@ -34,7 +34,7 @@ func TestEveryPublicPageAnswersWithItsKeyContent(t *testing.T) {
 		{"/states", []string{"193 of 193 Member States shown", "Kenya", "Zimbabwe", `href="/states/KEN"`}, 2},
 		{"/states?group=eastern_european", []string{"23 of 193", "Poland"}, 2},
 		{"/states?q=indo", []string{"1 of 193", "Indonesia"}, 2},
-		{"/states/KEN", []string{"Kenya", "KEN", "KE", "404", "African States"}, 2},
+		{"/states/KEN", []string{"Kenya", "KEN", "KE", "404", "African States", "Technical assistance received"}, 3}, // its needs, treaty status and assistance
 		{"/instruments", []string{"Tokyo", "International Convention for the Suppression of the Financing of Terrorism", "The 19 universal legal instruments"}, 2},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
