@@ -161,29 +161,35 @@ func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFi
 		ByQuarter                     []byte
 		Latest                        []byte
 	}
-	ids := activitiesQuery(subqueryContext(), db, u, f).Select("activities.id")
-	err := activitiesQuery(ctx, db, u, f).Select(`count(*) AS count,
-		count(*) FILTER (WHERE activities.status = 'delivered') AS delivered,
-		(SELECT count(DISTINCT s.member_state_id) FROM activity_states s WHERE s.activity_id IN (?)) AS states_count,
-		coalesce(sum(activities.women), 0) AS women, coalesce(sum(activities.men), 0) AS men,
-		coalesce(sum(activities.sex_not_stated), 0) AS sex_not_stated,
-		coalesce(sum(activities.prosecutors), 0) AS prosecutors, coalesce(sum(activities.judges), 0) AS judges,
-		coalesce(sum(activities.police), 0) AS police, coalesce(sum(activities.legislators), 0) AS legislators,
-		coalesce(sum(activities.central_authority), 0) AS central_authority,
-		coalesce(sum(activities.financial_intelligence), 0) AS financial_intelligence,
-		coalesce(sum(activities.other_profession), 0) AS other_profession,
-		(SELECT coalesce(jsonb_agg(jsonb_build_object('state', x.member_state_id, 'count', x.n) ORDER BY x.member_state_id), '[]')
-			FROM (SELECT s.member_state_id, count(*) AS n FROM activity_states s WHERE s.activity_id IN (?)
-				GROUP BY s.member_state_id) x) AS by_state,
+	// The matching activities are read once (a materialized CTE) and every
+	// figure, count and list is taken from them.
+	matching := activitiesQuery(subqueryContext(), db, u, f).Select(`activities.id, activities.kind, activities.title,
+		activities.start_date, activities.status, activities.women, activities.men, activities.sex_not_stated,
+		activities.prosecutors, activities.judges, activities.police, activities.legislators, activities.central_authority,
+		activities.financial_intelligence, activities.other_profession`)
+	err := db.WithContext(ctx).Raw(`WITH a AS MATERIALIZED (?), st AS MATERIALIZED (
+			SELECT s.member_state_id, count(*) AS n FROM activity_states s JOIN a ON a.id = s.activity_id GROUP BY s.member_state_id)
+		SELECT count(*) AS count,
+		count(*) FILTER (WHERE a.status = 'delivered') AS delivered,
+		(SELECT count(*) FROM st) AS states_count,
+		coalesce(sum(a.women), 0) AS women, coalesce(sum(a.men), 0) AS men,
+		coalesce(sum(a.sex_not_stated), 0) AS sex_not_stated,
+		coalesce(sum(a.prosecutors), 0) AS prosecutors, coalesce(sum(a.judges), 0) AS judges,
+		coalesce(sum(a.police), 0) AS police, coalesce(sum(a.legislators), 0) AS legislators,
+		coalesce(sum(a.central_authority), 0) AS central_authority,
+		coalesce(sum(a.financial_intelligence), 0) AS financial_intelligence,
+		coalesce(sum(a.other_profession), 0) AS other_profession,
+		(SELECT coalesce(jsonb_agg(jsonb_build_object('state', st.member_state_id, 'count', st.n) ORDER BY st.member_state_id), '[]')
+			FROM st) AS by_state,
 		(SELECT coalesce(jsonb_agg(jsonb_build_object('year', x.y, 'quarter', x.q, 'family', x.family, 'count', x.n)
 				ORDER BY x.y, x.q, x.family), '[]')
 			FROM (SELECT extract(year FROM start_date)::int AS y, extract(quarter FROM start_date)::int AS q,
 				`+activityFamilyExpr+` AS family, count(*) AS n
-				FROM activities WHERE id IN (?) GROUP BY 1, 2, 3) x) AS by_quarter,
+				FROM a GROUP BY 1, 2, 3) x) AS by_quarter,
 		(SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'title', x.title, 'start_date', x.start_date, 'status', x.status)
 				ORDER BY x.start_date DESC, x.id DESC), '[]')
-			FROM (SELECT id, title, start_date, status FROM activities WHERE id IN (?)
-				ORDER BY start_date DESC, id DESC LIMIT 5) x) AS latest`, ids, ids, ids, ids).Scan(&s).Error
+			FROM (SELECT id, title, start_date, status FROM a ORDER BY start_date DESC, id DESC LIMIT 5) x) AS latest
+		FROM a`, matching).Scan(&s).Error
 	if err != nil {
 		return ActivitySummary{}, fmt.Errorf("summarize activities: %w", err)
 	}
