@@ -492,25 +492,7 @@ func (h *Handlers) ActivityImportForm(c echo.Context) error {
 // every problem listed by line and column beside the field.
 func (h *Handlers) ImportActivities(c echo.Context) error {
 	u := reqctx.User(ctx(c))
-	var form importForm
-	var problems []string
-	return h.submit(c, submission{
-		Form: &form,
-		Save: func() (string, error) {
-			err := runImport(c, &form, &problems, func(r io.Reader) error {
-				res, err := models.ImportActivities(ctx(c), h.DB, h.Reference, h.Validate, u, r, h.audit(c))
-				if err == nil {
-					h.flash(c, "success", "activity.imported", map[string]any{"Rows": res.Rows, "Created": res.Created, "Changed": res.Changed, "Unchanged": res.Unchanged})
-				}
-				return err
-			})
-			if err != nil {
-				return "", err
-			}
-			return "/activities", nil
-		},
-		Render: func(status int, errs []views.FieldError) error {
-			return render(c, status, views.ActivityImportPage(views.ImportPageData{CSV: form.CSV, Errors: errs, Problems: problems}))
-		},
+	return h.submitImport(c, views.ActivityImportPage, "activity.imported", "/activities", func(r io.Reader) (models.ImportCounts, error) {
+		return models.ImportActivities(ctx(c), h.DB, h.Reference, h.Validate, u, r, h.audit(c))
 	})
 }

@@ -383,25 +383,7 @@ func (h *Handlers) ContributionImportForm(c echo.Context) error {
 // nothing with every problem listed by line and column beside the field.
 func (h *Handlers) ImportContributions(c echo.Context) error {
 	u := reqctx.User(ctx(c))
-	var form importForm
-	var problems []string
-	return h.submit(c, submission{
-		Form: &form,
-		Save: func() (string, error) {
-			err := runImport(c, &form, &problems, func(r io.Reader) error {
-				res, err := models.ImportContributions(ctx(c), h.DB, h.Reference, h.Validate, u, r, h.audit(c))
-				if err == nil {
-					h.flash(c, "success", "contribution.imported", map[string]any{"Rows": res.Rows, "Created": res.Created, "Changed": res.Changed, "Unchanged": res.Unchanged})
-				}
-				return err
-			})
-			if err != nil {
-				return "", err
-			}
-			return "/contributions", nil
-		},
-		Render: func(status int, errs []views.FieldError) error {
-			return render(c, status, views.ContributionImportPage(views.ImportPageData{CSV: form.CSV, Errors: errs, Problems: problems}))
-		},
+	return h.submitImport(c, views.ContributionImportPage, "contribution.imported", "/contributions", func(r io.Reader) (models.ImportCounts, error) {
+		return models.ImportContributions(ctx(c), h.DB, h.Reference, h.Validate, u, r, h.audit(c))
 	})
 }

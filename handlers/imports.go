@@ -8,9 +8,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"ctap/models"
+	"ctap/views"
 )
 
 // Every CSV import page (treaty actions, contributions) takes the file's
@@ -76,4 +78,30 @@ func runImport(c echo.Context, form *importForm, problems *[]string, run func(io
 		}
 	}
 	return models.Invalid("csv", "import.refused", "Count", len(ps))
+}
+
+// submitImport handles an import page's POST: run imports the file (all
+// or nothing); success says what it did (flash, the catalogue message with
+// Rows, Created, Changed and Unchanged) and goes to done; a refused file
+// comes back on its page with the text and every problem.
+func (h *Handlers) submitImport(c echo.Context, page func(views.ImportPageData) templ.Component, flash, done string,
+	run func(io.Reader) (models.ImportCounts, error)) error {
+	var form importForm
+	var problems []string
+	return h.submit(c, submission{
+		Form: &form,
+		Save: func() (string, error) {
+			err := runImport(c, &form, &problems, func(r io.Reader) error {
+				res, err := run(r)
+				if err == nil {
+					h.flash(c, "success", flash, map[string]any{"Rows": res.Rows, "Created": res.Created, "Changed": res.Changed, "Unchanged": res.Unchanged})
+				}
+				return err
+			})
+			return done, err
+		},
+		Render: func(status int, errs []views.FieldError) error {
+			return render(c, status, page(views.ImportPageData{CSV: form.CSV, Errors: errs, Problems: problems}))
+		},
+	})
 }

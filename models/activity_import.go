@@ -35,12 +35,7 @@ const MaxActivityImportRows = 5000
 var activityImportFile = importFile{Required: ActivityImportRequired, Optional: ActivityImportOptional, MaxRows: MaxActivityImportRows}
 
 // ActivityImportResult counts what an import did.
-type ActivityImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Changed   int `json:"changed"`
-	Unchanged int `json:"unchanged"`
-}
+type ActivityImportResult = ImportCounts
 
 type activityImportRow struct {
 	line int

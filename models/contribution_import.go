@@ -39,12 +39,7 @@ var contributionImportFile = importFile{
 func CanImportContributions(u *User) bool { return u.HasRole(RoleSecretariat) || u.HasRole(RoleAdmin) }
 
 // ContributionImportResult counts what an import did.
-type ContributionImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Changed   int `json:"changed"`
-	Unchanged int `json:"unchanged"`
-}
+type ContributionImportResult = ImportCounts
 
 // contributionImportRow is one checked row: the contribution as the file
 // gives it, status and dates included.

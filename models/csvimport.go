@@ -45,6 +45,15 @@ func ImportProblemsOf(err error) ([]ImportProblem, bool) {
 	return nil, false
 }
 
+// ImportCounts is what an import of records did: how many rows it read,
+// and how many records it created, changed and left unchanged.
+type ImportCounts struct {
+	Rows      int `json:"rows"`
+	Created   int `json:"created"`
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+}
+
 // maxImportProblems stops listing problems after this many: a wrong file
 // is usually wrong on every line.
 const maxImportProblems = 200
