@@ -625,28 +625,18 @@ func activityLinks(tx *gorm.DB, a Activity) (validatedActivity, error) {
 // u, dating the step; a note explains a cancellation.
 func TransitionActivity(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to ActivityStatus, on time.Time, note string, ev AuditContext) (Activity, error) {
 	var out Activity
-	note = strings.TrimSpace(note)
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockActivity(tx, id)
 		if err != nil {
 			return err
 		}
-		if cur.Version != seen {
-			return fmt.Errorf("activity %d at version %d, step made on %d: %w", id, cur.Version, seen, ErrStaleVersion)
+		step := datedStep[ActivityStatus]{
+			Table: "activities", Target: "activity", ID: id, Version: cur.Version, Seen: seen, From: cur.Status, To: to,
+			Workflow: ActivityWorkflow, Actors: ActivityActors(u), On: on, Note: note,
+			Columns: map[ActivityStatus]string{ActivityDelivered: "delivered_on", ActivityCancelled: "cancelled_on"},
+			DateMsg: "activity.step_date", Action: ActionActivityTransition,
 		}
-		if _, err := ActivityWorkflow.checkFor(ActivityActors(u), cur.Status, to, note); err != nil {
-			return err
-		}
-		if on.IsZero() || on.After(time.Now().AddDate(0, 0, 1)) {
-			return Invalid("on", "activity.step_date")
-		}
-		column := map[ActivityStatus]string{ActivityDelivered: "delivered_on", ActivityCancelled: "cancelled_on"}[to]
-		if err := updateVersioned(tx, "activities", id, seen, map[string]any{"status": to, column: on}); err != nil {
-			return err
-		}
-		before := map[string]any{"status": cur.Status}
-		after := map[string]any{"status": to, "on": on.Format("2006-01-02"), "note": note}
-		if err := recordChange(tx, ev, ActionActivityTransition, Target("activity", id), before, after); err != nil {
+		if err := step.apply(tx, ev); err != nil {
 			return err
 		}
 		return tx.Take(&out, id).Error

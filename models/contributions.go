@@ -468,28 +468,22 @@ func UpdateContribution(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u
 // allows u, dating the step; a note explains a cancellation.
 func TransitionContribution(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to ContributionStatus, on time.Time, note string, ev AuditContext) (Contribution, error) {
 	var out Contribution
-	note = strings.TrimSpace(note)
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		cur, err := lockContribution(tx, id)
 		if err != nil {
 			return err
 		}
-		if cur.Version != seen {
-			return fmt.Errorf("contribution %d at version %d, step made on %d: %w", id, cur.Version, seen, ErrStaleVersion)
-		}
 		donor, err := donorOf(tx, cur)
 		if err != nil {
 			return err
 		}
-		if _, err := ContributionWorkflow.checkFor(ActorsForDonor(u, donor), cur.Status, to, note); err != nil {
-			return err
+		step := datedStep[ContributionStatus]{
+			Table: "contributions", Target: "contribution", ID: id, Version: cur.Version, Seen: seen, From: cur.Status, To: to,
+			Workflow: ContributionWorkflow, Actors: ActorsForDonor(u, donor), On: on, Note: note,
+			Columns: map[ContributionStatus]string{ContributionCommitted: "committed_on", ContributionPaid: "paid_on", ContributionCancelled: "cancelled_on"},
+			DateMsg: "contribution.step_date", Action: ActionContributionTransition,
 		}
-		if on.IsZero() || on.After(time.Now().AddDate(0, 0, 1)) {
-			return Invalid("on", "contribution.step_date")
-		}
-		column := map[ContributionStatus]string{ContributionCommitted: "committed_on", ContributionPaid: "paid_on", ContributionCancelled: "cancelled_on"}[to]
-		values := map[string]any{"status": to, column: on}
-		if err := updateVersioned(tx, "contributions", id, seen, values); err != nil {
+		if err := step.apply(tx, ev); err != nil {
 			return err
 		}
 		if to == ContributionPaid {
@@ -497,11 +491,6 @@ func TransitionContribution(ctx context.Context, db *gorm.DB, u *User, id int64,
 			if err := tx.Model(&Instalment{}).Where("contribution_id = ? AND paid_on IS NULL", id).Update("paid_on", on).Error; err != nil {
 				return fmt.Errorf("settle the schedule of contribution %d: %w", id, err)
 			}
-		}
-		before := map[string]any{"status": cur.Status}
-		after := map[string]any{"status": to, "on": on.Format("2006-01-02"), "note": note}
-		if err := recordChange(tx, ev, ActionContributionTransition, Target("contribution", id), before, after); err != nil {
-			return err
 		}
 		return tx.Take(&out, id).Error
 	})

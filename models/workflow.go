@@ -1,5 +1,13 @@
 package models
 
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
 // Actor is the capacity in which a person acts on a State's record.
 type Actor string
 
@@ -93,4 +101,44 @@ func (w Workflow[S]) checkFor(actors []Actor, from, to S, note string) (Transiti
 	p := Problems{}
 	checkText(p, "note", note, t.NoteRequired, 2000)
 	return t, p.Err()
+}
+
+// datedStep is one dated step of a workflow on a versioned row (a
+// contribution's receipt, an activity's delivery): the row, locked by the
+// caller, moves from its status to To as the table allows one of Actors,
+// dated no later than tomorrow (the step's column set to that date), and
+// the step is audited, in the caller's transaction.
+type datedStep[S ~string] struct {
+	Table    string
+	Target   string // the audit trail's name of the record ("activity")
+	ID       int64
+	Version  int // the row's, as locked
+	Seen     int // the version the person acted on
+	From, To S
+	Workflow Workflow[S]
+	Actors   []Actor
+	On       time.Time
+	Note     string
+	Columns  map[S]string // the date column of each status stepped to
+	DateMsg  string       // the message for a date in the future
+	Action   AuditAction
+}
+
+func (s datedStep[S]) apply(tx *gorm.DB, ev AuditContext) error {
+	if s.Version != s.Seen {
+		return fmt.Errorf("%s %d at version %d, step made on %d: %w", s.Table, s.ID, s.Version, s.Seen, ErrStaleVersion)
+	}
+	note := strings.TrimSpace(s.Note)
+	if _, err := s.Workflow.checkFor(s.Actors, s.From, s.To, note); err != nil {
+		return err
+	}
+	if s.On.IsZero() || s.On.After(time.Now().AddDate(0, 0, 1)) {
+		return Invalid("on", s.DateMsg)
+	}
+	if err := updateVersioned(tx, s.Table, s.ID, s.Seen, map[string]any{"status": s.To, s.Columns[s.To]: s.On}); err != nil {
+		return err
+	}
+	before := map[string]any{"status": s.From}
+	after := map[string]any{"status": s.To, "on": s.On.Format("2006-01-02"), "note": note}
+	return recordChange(tx, ev, s.Action, Target(s.Target, s.ID), before, after)
 }
