@@ -211,7 +211,7 @@ func (h *Handlers) renderActivity(c echo.Context, status int, p models.ActivityP
 		if err != nil {
 			return err
 		}
-		d.Candidates = append([]models.OutcomeCandidate{}, candidates...)
+		d.Candidates, d.CanLinkOutcome = candidates, true
 	}
 	return render(c, status, views.ActivityPage(d))
 }

@@ -39,7 +39,7 @@ func (h *Handlers) contributionFilter(c echo.Context, donors []models.DonorOrgan
 			form.Recipient = ""
 		}
 	}
-	if slices.Contains(statusStrings(), form.Status) {
+	if models.ContributionStatus(form.Status).Valid() {
 		f.Status = models.ContributionStatus(form.Status)
 	} else {
 		form.Status = ""
@@ -75,14 +75,6 @@ func (h *Handlers) contributionFilter(c echo.Context, donors []models.DonorOrgan
 		form.Sort = ""
 	}
 	return f, form, nil
-}
-
-func statusStrings() []string {
-	var out []string
-	for _, s := range models.ContributionStatuses() {
-		out = append(out, string(s))
-	}
-	return out
 }
 
 // contributionRows joins each contribution to its organization.

@@ -58,29 +58,9 @@ func LoadContributionUse(ctx context.Context, db *gorm.DB, u *User, contribution
 	return use, nil
 }
 
-// DonorDelivered is what a donor's contributions paid for, as far as u
-// may see: the activities, the States they reached, the people trained.
-type DonorDelivered struct {
-	Activities   int64
-	Delivered    int64
-	States       int64
-	Participants Participants
-	Latest       []ActivityRow // the latest ten
-}
-
 // LoadDonorDelivered sums the activities u may see that contributions of
-// the organization donorID (that u may see) funded: two statements.
-func LoadDonorDelivered(ctx context.Context, db *gorm.DB, u *User, donorID int) (DonorDelivered, error) {
-	f := ActivityFilter{DonorID: donorID}
-	s, err := SummarizeActivities(ctx, db, u, f)
-	if err != nil {
-		return DonorDelivered{}, err
-	}
-	d := DonorDelivered{Activities: s.Count, Delivered: s.Delivered, States: s.StatesCount, Participants: s.Participants}
-	page, err := ListActivities(ctx, db, u, f, PageRequest{Limit: 10})
-	if err != nil {
-		return d, err
-	}
-	d.Latest = page.Items
-	return d, nil
+// the organization donorID (that u may see) funded, with the latest five:
+// one statement.
+func LoadDonorDelivered(ctx context.Context, db *gorm.DB, u *User, donorID int) (ActivitySummary, error) {
+	return SummarizeActivities(ctx, db, u, ActivityFilter{DonorID: donorID})
 }

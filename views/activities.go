@@ -115,10 +115,11 @@ type ActivityPageData struct {
 	CanResults  bool
 	Confirmable *models.MemberState // the State whose participation the person may confirm
 	Feedback    FeedbackForm
-	// Candidates are what the States recorded that may be linked as an
-	// outcome (the Secretariat, once delivered); nil: no form.
-	Candidates []models.OutcomeCandidate
-	Outcome    OutcomeForm
+	// CanLinkOutcome: the person links outcomes (the Secretariat, once
+	// delivered), choosing among Candidates, what the States recorded since.
+	CanLinkOutcome bool
+	Candidates     []models.OutcomeCandidate
+	Outcome        OutcomeForm
 }
 
 // OutcomeForm is an outcome as linked.
@@ -207,22 +208,6 @@ func stateNames(ctx context.Context, states []models.MemberState) string {
 	return strings.Join(names, ", ")
 }
 
-func activityKindValues() []string {
-	var out []string
-	for _, k := range models.ActivityKinds() {
-		out = append(out, string(k))
-	}
-	return out
-}
-
-func activityStatusValues() []string {
-	var out []string
-	for _, s := range models.ActivityStatuses() {
-		out = append(out, string(s))
-	}
-	return out
-}
-
 func partnerOptions(ctx context.Context, ps []models.PartnerOrganization, empty string) []Option {
 	opts := []Option{{Value: "", Label: empty}}
 	for _, p := range ps {
@@ -306,7 +291,7 @@ func selectedState(states []string, iso3 string) bool {
 	return false
 }
 
-// optionsOf turns strings into options labelled by their message IDs.
+// partnerChoices are the partners as checkboxes offer them.
 func partnerChoices(ctx context.Context, ps []models.PartnerOrganization) []Option {
 	return partnerOptions(ctx, ps, "")[1:]
 }

@@ -175,14 +175,6 @@ func ContributionExportColumns() []Column[ContributionRow] {
 	)
 }
 
-func statusValues() []string {
-	var out []string
-	for _, s := range models.ContributionStatuses() {
-		out = append(out, string(s))
-	}
-	return out
-}
-
 func contributionFormTitle(ctx context.Context, f ContributionForm) string {
 	if f.ID != 0 {
 		return t(ctx, "contribution.edit")

@@ -404,7 +404,7 @@ func ContributionsPage(d ContributionsData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormField(Field{ID: "status", Name: "status", Type: "select", Label: t(ctx, "contribution.col_status"), Value: d.Filter.Status, Options: enumOptions(ctx, "contribution_status.", statusValues(), t(ctx, "needs.any_status"))}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FormField(Field{ID: "status", Name: "status", Type: "select", Label: t(ctx, "contribution.col_status"), Value: d.Filter.Status, Options: enumOptions(ctx, "contribution_status.", models.ContributionStatuses(), t(ctx, "needs.any_status"))}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -33,7 +33,7 @@ type DonorData struct {
 	Recipients map[int]models.MemberState
 	Paragraphs []models.OperativeRef
 	// Delivered is what the organization's contributions paid for.
-	Delivered models.DonorDelivered
+	Delivered models.ActivitySummary
 }
 
 // donorHref is an organization's page.

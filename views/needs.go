@@ -247,31 +247,17 @@ func paragraphOptions(ctx context.Context, ps []models.OperativeRef, empty strin
 	return opts
 }
 
-func enumOptions(ctx context.Context, prefix string, values []string, empty string) []Option {
+// enumOptions offers the values of an enumeration, each labelled by its
+// message (prefix + value).
+func enumOptions[S ~string](ctx context.Context, prefix string, values []S, empty string) []Option {
 	opts := []Option{}
 	if empty != "" {
 		opts = append(opts, Option{Value: "", Label: empty})
 	}
 	for _, v := range values {
-		opts = append(opts, Option{Value: v, Label: t(ctx, prefix+v)})
+		opts = append(opts, Option{Value: string(v), Label: t(ctx, prefix+string(v))})
 	}
 	return opts
-}
-
-func needStatusValues() []string {
-	out := []string{}
-	for _, s := range models.NeedStatuses() {
-		out = append(out, string(s))
-	}
-	return out
-}
-
-func visibilityValues() []string {
-	out := []string{}
-	for _, v := range models.NeedVisibilities() {
-		out = append(out, string(v))
-	}
-	return out
 }
 
 func currencyOptions(ctx context.Context, list []models.Currency) []Option {
