@@ -103,10 +103,10 @@ func (c *Catalogue) Pick(choice, acceptLanguage string) *Localizer {
 	return c.localizers["en"]
 }
 
-// MessageIDs lists the IDs a language's file defines (tests compare the
+// MessageIDs lists the IDs a language's files define (tests compare the
 // catalogues).
 func (c *Catalogue) MessageIDs(tag string) ([]string, error) {
-	m, err := readMessages("locales/" + tag + ".toml")
+	m, err := readMessages(tag)
 	if err != nil {
 		return nil, err
 	}
@@ -117,16 +117,38 @@ func (c *Catalogue) MessageIDs(tag string) ([]string, error) {
 	return ids, nil
 }
 
-func readMessages(name string) (map[string]any, error) {
-	buf, err := localeFiles.ReadFile(name)
+// readMessages reads every file of one language: "<tag>.toml" and the
+// area files "<area>.<tag>.toml" (e.g. reports.fr.toml), so that each area
+// of the portal keeps its messages apart.
+func readMessages(tag string) (map[string]any, error) {
+	names, err := fs.Glob(localeFiles, "locales/*"+tag+".toml")
 	if err != nil {
 		return nil, fmt.Errorf("i18n: %w", err)
 	}
-	var m map[string]any
-	if _, err := toml.Decode(string(buf), &m); err != nil {
-		return nil, fmt.Errorf("i18n: %s: %w", name, err)
+	all := map[string]any{}
+	for _, name := range names {
+		if base := path.Base(name); base != tag+".toml" && !strings.HasSuffix(base, "."+tag+".toml") {
+			continue
+		}
+		buf, err := localeFiles.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		var m map[string]any
+		if _, err := toml.Decode(string(buf), &m); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		for id, v := range m {
+			if _, dup := all[id]; dup {
+				return nil, fmt.Errorf("i18n: %s: message %q is defined twice", name, id)
+			}
+			all[id] = v
+		}
 	}
-	return m, nil
+	if len(all) == 0 {
+		return nil, fmt.Errorf("i18n: no messages for %q", tag)
+	}
+	return all, nil
 }
 
 // Localizer renders messages in one language.
@@ -145,7 +167,7 @@ type Localizer struct {
 func newLocalizer(bundle *goi18n.Bundle, lang Language) *Localizer {
 	l := &Localizer{Language: lang, l: goi18n.NewLocalizer(bundle, lang.Tag, "en"), plain: map[string]string{}}
 	// English holds every ID; other languages fall back to it.
-	m, _ := readMessages("locales/en.toml")
+	m, _ := readMessages("en")
 	for id := range m {
 		msg, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id})
 		if err == nil && !strings.Contains(msg, "<no value>") {
