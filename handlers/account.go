@@ -10,15 +10,28 @@ import (
 	"ctap/web/reqctx"
 )
 
-// Account shows the signed-in user's profile and their sessions.
+// Account shows the signed-in user's profile, their choices of what is
+// sent to them, and their sessions.
 func (h *Handlers) Account(c echo.Context) error {
+	u, err := models.UserByID(ctx(c), h.DB, reqctx.User(ctx(c)).ID)
+	if err != nil {
+		return err
+	}
+	return h.renderAccount(c, http.StatusOK, views.NotificationSettingsForm{
+		Kinds: models.NotificationKindsFor(&u), Choices: u.NotificationDelivery, Language: u.Language, Version: u.Version,
+	})
+}
+
+// renderAccount shows the account page with the settings form as given
+// (kept input and messages after a refused save).
+func (h *Handlers) renderAccount(c echo.Context, status int, settings views.NotificationSettingsForm) error {
 	u := reqctx.User(ctx(c))
 	sessions, err := models.ListUserSessions(ctx(c), h.DB, u.ID, h.SessionIdle)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AccountPage(views.AccountData{
-		User: u, Sessions: sessions, CurrentToken: h.Sessions.Token(ctx(c)),
+	return render(c, status, views.AccountPage(views.AccountData{
+		User: u, Sessions: sessions, CurrentToken: h.Sessions.Token(ctx(c)), Settings: settings,
 	}))
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"ctap/models"
 	"ctap/web/i18n"
+	"ctap/web/jobs"
 	"ctap/web/reqctx"
 )
 
@@ -42,6 +43,11 @@ type Handlers struct {
 	Reference *models.ReferenceCache
 	// Validate checks the shape of decoded forms (see form.go).
 	Validate *models.FormChecker
+	// Jobs lists and retries the job queue's failing jobs (/admin/jobs).
+	Jobs *jobs.Queue
+	// MailpitURL is the development mail catcher's API (/dev-mail), "" when
+	// none.
+	MailpitURL string
 }
 
 // audit describes who acts in this request, for the audit trail.
@@ -119,6 +125,12 @@ func (h *Handlers) SetLanguage(c echo.Context) error {
 		Secure:   h.LanguageCookieSecure,
 		SameSite: http.SameSiteLaxMode,
 	})
+	// A signed-in person's emails follow the language they read in.
+	if u := reqctx.User(ctx(c)); u != nil && u.Status == models.StatusActive {
+		if err := models.RememberLanguage(ctx(c), h.DB, u.ID, tag); err != nil {
+			return err
+		}
+	}
 	return c.Redirect(http.StatusSeeOther, LocalPath(c.QueryParam("next")))
 }
 

@@ -1,8 +1,10 @@
 // Package migrations holds CTAP's schema as numbered SQL files, and the
 // reference data that comes with it (the resolution included), embedded in
 // the binary and applied by goose under a PostgreSQL advisory lock. Every
-// migration is plain SQL: none calls CTAP's Go code, whose later changes
-// would otherwise change what a fresh install holds.
+// migration is plain SQL but one: the job queue's tables, which River's own
+// migrator makes to a pinned version (jobqueue.go). None calls CTAP's Go
+// code, whose later changes would otherwise change what a fresh install
+// holds.
 package migrations
 
 import (
@@ -38,6 +40,7 @@ func NewProvider(db *sql.DB, logger *slog.Logger) (*goose.Provider, error) {
 		goose.WithSessionLocker(locker),
 		// Go migrations registered elsewhere in the binary are not CTAP's.
 		goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(jobQueueMigration()),
 	}
 	if logger != nil {
 		opts = append(opts, goose.WithSlog(logger))

@@ -205,9 +205,10 @@ func compareParagraphs(t *testing.T, kind string, stored []models.Paragraph, par
 	}
 }
 
-// Every migration is SQL: none runs CTAP's Go code (whose later changes
-// would otherwise change what a fresh install holds), and the package that
-// applies them does not import the models.
+// Every migration is SQL but the job queue's, which runs River's pinned
+// migrator: none runs CTAP's Go code (whose later changes would otherwise
+// change what a fresh install holds), and the package that applies them
+// does not import the models.
 func TestMigrationsAreSQLAndDoNotDependOnGoCode(t *testing.T) {
 	p, err := migrations.NewProvider(emptyDatabase(t), nil)
 	if err != nil {
@@ -218,7 +219,7 @@ func TestMigrationsAreSQLAndDoNotDependOnGoCode(t *testing.T) {
 		t.Fatal("no migrations")
 	}
 	for _, s := range sources {
-		if s.Type != goose.TypeSQL {
+		if s.Type != goose.TypeSQL && s.Version != 16 {
 			t.Errorf("migration %d (%s) is a %s migration, want SQL", s.Version, s.Path, s.Type)
 		}
 	}

@@ -97,6 +97,10 @@ const (
 	ActionActivitiesImported AuditAction = "activity.imported"
 	ActionPartnerSaved       AuditAction = "activity.partner_saved"
 	ActionActivityOutcome    AuditAction = "activity.outcome_linked"
+
+	ActionNotificationSettings AuditAction = "user.notification_settings_saved"
+	ActionDonorInterests       AuditAction = "donor.interests_saved"
+	ActionJobRetried           AuditAction = "job.retried"
 )
 
 // Family is the part of the action before the dot ("user", "need").
@@ -107,7 +111,7 @@ func (a AuditAction) Family() string {
 
 // AuditFamilies are the families the audit filter offers, in order.
 func AuditFamilies() []string {
-	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity"}
+	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity", "donor", "job"}
 }
 
 // AuditTarget is the record an event is about.

@@ -353,7 +353,10 @@ func CreateContribution(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u
 		if err := saveSchedule(tx, c.ID, v.Instalments); err != nil {
 			return err
 		}
-		return recordChange(tx, ev, ActionContributionCreated, Target("contribution", c.ID), nil, c.auditView())
+		if err := recordChange(tx, ev, ActionContributionCreated, Target("contribution", c.ID), nil, c.auditView()); err != nil {
+			return err
+		}
+		return contributionPledgedToNeed(tx, ev, c)
 	})
 	return c, err
 }
@@ -492,7 +495,13 @@ func TransitionContribution(ctx context.Context, db *gorm.DB, u *User, id int64,
 				return fmt.Errorf("settle the schedule of contribution %d: %w", id, err)
 			}
 		}
-		return tx.Take(&out, id).Error
+		if err := tx.Take(&out, id).Error; err != nil {
+			return err
+		}
+		if to == ContributionPaid {
+			return contributionPaid(tx, ev, out)
+		}
+		return nil
 	})
 	if err != nil {
 		return out, fmt.Errorf("contribution %d to %s: %w", id, to, err)

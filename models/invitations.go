@@ -90,6 +90,10 @@ func createInvitation(tx *gorm.DB, n NewInvitation, ev AuditContext) (Invitation
 	if err := recordChange(tx, ev, ActionInvitationCreated, Target("invitation", inv.ID), nil, after); err != nil {
 		return Invitation{}, err
 	}
+	// The invitee is sent the sign-in link, with the invitation.
+	if err := invitationSent(tx, inv); err != nil {
+		return Invitation{}, err
+	}
 	return inv, nil
 }
 
@@ -131,4 +135,41 @@ func RevokeInvitation(ctx context.Context, db *gorm.DB, id int64, ev AuditContex
 		}
 		return recordChange(tx, ev, ActionInvitationRevoked, Target("invitation", id), nil, nil)
 	})
+}
+
+// InvitationToEmail is an open invitation with what its email names: who
+// invited, in which language.
+type InvitationToEmail struct {
+	Invitation
+	Inviter  string // the inviter's name, or "" when none (a command)
+	Language string // the inviter's language, which the email is in
+}
+
+// InvitationForEmail loads an invitation for its email; ok is false when
+// it is no longer open (accepted, revoked or expired): nothing to send.
+func InvitationForEmail(ctx context.Context, db *gorm.DB, id int64) (inv InvitationToEmail, ok bool, err error) {
+	err = db.WithContext(ctx).Joins("MemberState").Joins("DonorOrganization").
+		Where("invitations.accepted_at IS NULL AND invitations.revoked_at IS NULL AND invitations.expires_at > now()").
+		Take(&inv.Invitation, "invitations.id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return inv, false, nil
+	}
+	if err != nil {
+		return inv, false, fmt.Errorf("invitation %d for email: %w", id, err)
+	}
+	inv.Language = "en"
+	if inv.InvitedBy != nil {
+		var by struct{ Name, Email, Language string }
+		if err := db.WithContext(ctx).Raw(`SELECT name, email, language FROM users WHERE id = ?`, *inv.InvitedBy).Scan(&by).Error; err != nil {
+			return inv, false, fmt.Errorf("invitation %d for email: %w", id, err)
+		}
+		inv.Inviter, inv.Language = by.Name, by.Language
+		if inv.Inviter == "" {
+			inv.Inviter = by.Email
+		}
+		if inv.Language == "" {
+			inv.Language = "en"
+		}
+	}
+	return inv, true, nil
 }

@@ -416,7 +416,7 @@ func UpdateNeed(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *User, 
 		}
 		next.Version = seen + 1
 		out = next
-		return nil
+		return needChanged(tx, ev, cur.Status, cur.Visibility, next)
 	})
 	if err != nil {
 		return out, fmt.Errorf("update need %d: %w", id, err)
@@ -466,9 +466,10 @@ func TransitionNeed(ctx context.Context, db *gorm.DB, u *User, id int64, seen in
 		if err := recordChange(tx, ev, ActionNeedTransition, Target("need", id), before, after); err != nil {
 			return err
 		}
+		fromStatus := cur.Status
 		cur.Status, cur.StatusChangedAt, cur.Version = to, now, seen+1
 		out = cur
-		return nil
+		return needChanged(tx, ev, fromStatus, cur.Visibility, cur)
 	})
 	if err != nil {
 		return out, fmt.Errorf("need %d to %s: %w", id, to, err)

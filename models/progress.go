@@ -418,7 +418,10 @@ func TransitionProgress(ctx context.Context, db *gorm.DB, u *User, stateID int, 
 			return err
 		}
 		out = cur
-		return recordChange(tx, ev, ActionProgressTransition, Target("progress_report", cur.ID), before, map[string]any{"status": to, "note": note})
+		if err := recordChange(tx, ev, ActionProgressTransition, Target("progress_report", cur.ID), before, map[string]any{"status": to, "note": note}); err != nil {
+			return err
+		}
+		return progressChanged(tx, ev, cur, p, to)
 	})
 	if err != nil {
 		return out, fmt.Errorf("progress %d/%d/%d to %s: %w", stateID, p.ID, n, to, err)

@@ -65,8 +65,12 @@ type User struct {
 	DonorOrganizationID *int
 	Version             int
 	LastSignInAt        *time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// Language and NotificationDelivery are the person's choices about
+	// what is sent to them (UserByID loads them; the session does not).
+	Language             string `gorm:"default:en"`
+	NotificationDelivery DeliveryChoices
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 
 	MemberState       *MemberState       `gorm:"foreignKey:MemberStateID"`
 	DonorOrganization *DonorOrganization `gorm:"foreignKey:DonorOrganizationID"`

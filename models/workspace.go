@@ -215,6 +215,9 @@ type WaitingCounts struct {
 	ReviewNeeds    int
 	ReviewProgress int
 	Returned       int
+	// UnreadNotifications is the header's count of the person's unread
+	// notifications.
+	UnreadNotifications int
 }
 
 // Review is the total waiting for the Secretariat.

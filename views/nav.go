@@ -63,6 +63,9 @@ func adminNavLinks(ctx context.Context) []navLink {
 	if policy.Anyone(u, policy.ReadAudit) {
 		links = append(links, navLink{Href: "/admin/audit", Label: t(ctx, "admin.audit")})
 	}
+	if policy.Anyone(u, policy.ManageJobs) {
+		links = append(links, navLink{Href: "/admin/jobs", Label: t(ctx, "jobs.title")})
+	}
 	if policy.Anyone(u, policy.Review) {
 		links = append(links, navLink{Href: "/admin/periods", Label: t(ctx, "period.list_title")})
 	}

@@ -38,6 +38,22 @@ type Config struct {
 	// the bench can replay them against PostgreSQL alone. Never set it in
 	// production: any client could then make the server write files there.
 	BenchSQLDir string
+
+	// Mail: SMTPURL (CTAP_SMTP_URL, smtp:// or smtps://, credentials in
+	// the user part) and MailFrom (CTAP_MAIL_FROM); without them
+	// notifications stay in the portal.
+	SMTPURL  string
+	MailFrom string
+	// Jobs (CTAP_JOBS, true) works the job queue in this process: emails
+	// and reminders. Every replica may; River shares the work out.
+	Jobs bool
+	// ReminderDays (CTAP_REMINDER_DAYS, "14,3"): the days before a
+	// period's due date on which States that have not reported are
+	// reminded; overdue States are reminded once a week.
+	ReminderDays []int
+	// MailpitURL (CTAP_MAILPIT_URL, development only): the API of the
+	// Mailpit that catches the mail, which /dev-mail shows.
+	MailpitURL string
 }
 
 // OIDCConfig is the relying party's configuration.
@@ -159,6 +175,22 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 		if fi, err := os.Stat(c.BenchSQLDir); err != nil || !fi.IsDir() {
 			return c, fmt.Errorf("CTAP_BENCH_SQL_DIR is not a directory: create it, or leave the variable unset outside `make bench`")
 		}
+	}
+	if c.Jobs, err = boolVar(env, "CTAP_JOBS", true); err != nil {
+		return c, err
+	}
+	if c.ReminderDays, err = models.ParseReminderDays(env("CTAP_REMINDER_DAYS")); err != nil {
+		return c, fmt.Errorf("CTAP_REMINDER_DAYS is malformed: %w", err)
+	}
+	c.SMTPURL, c.MailFrom = env("CTAP_SMTP_URL"), env("CTAP_MAIL_FROM")
+	if c.SMTPURL != "" && c.MailFrom == "" {
+		if mode != ModeDev {
+			return c, fmt.Errorf("CTAP_MAIL_FROM is not set: give the address the portal's emails come from, e.g. ctap@example.org")
+		}
+		c.MailFrom = "ctap@localhost"
+	}
+	if c.MailpitURL = strings.TrimSuffix(env("CTAP_MAILPIT_URL"), "/"); c.MailpitURL != "" && !c.DevIDP {
+		return c, fmt.Errorf("CTAP_MAILPIT_URL is for development only (ctap dev, or CTAP_DEV_IDP=true)")
 	}
 	for _, e := range strings.Split(env("CTAP_BOOTSTRAP_ADMINS"), ",") {
 		if e = strings.TrimSpace(e); e != "" {

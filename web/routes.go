@@ -36,6 +36,11 @@ func (s *Server) routes() {
 	if s.devIDP != nil {
 		get(DevIDPPath+"/*", policy.Open, echo.WrapHandler(s.devIDP))
 		post(DevIDPPath+"/*", policy.Open, echo.WrapHandler(s.devIDP))
+		if s.cfg.MailpitURL != "" {
+			// The mail the development server sent, caught by Mailpit.
+			get("/dev-mail", policy.Open, h.DevMail)
+			get("/dev-mail/:id", policy.Open, h.DevMailMessage)
+		}
 	}
 
 	// Public pages.
@@ -135,6 +140,13 @@ func (s *Server) routes() {
 	// The signed-in user's own account.
 	get("/account", policy.UseAccount, h.Account)
 	post("/account/sessions/end-others", policy.UseAccount, h.EndOtherSessions)
+	post("/account/notifications", policy.UseAccount, h.SaveNotificationSettings)
+
+	// The person's notifications (the handlers reach only their own).
+	get("/notifications", policy.UseAccount, h.Notifications)
+	post("/notifications/read-all", policy.UseAccount, h.ReadAllNotifications)
+	post("/notifications/:id/open", policy.UseAccount, h.OpenNotification)
+	post("/notifications/:id/read", policy.UseAccount, h.ReadNotification)
 
 	// Administration.
 	get("/admin/users", policy.ManageUsers, h.AdminUsers)
@@ -145,4 +157,6 @@ func (s *Server) routes() {
 	post("/admin/invitations", policy.ManageUsers, h.AdminCreateInvitation)
 	post("/admin/invitations/:id/revoke", policy.ManageUsers, h.AdminRevokeInvitation)
 	get("/admin/audit", policy.ReadAudit, h.AdminAudit)
+	get("/admin/jobs", policy.ManageJobs, h.AdminJobs)
+	post("/admin/jobs/:id/retry", policy.ManageJobs, h.AdminRetryJob)
 }

@@ -25,6 +25,8 @@ import (
 	"ctap/models"
 	"ctap/web/devidp"
 	"ctap/web/i18n"
+	"ctap/web/jobs"
+	"ctap/web/mailer"
 )
 
 // Deps are what the server is built from; cmd/ctap wires them.
@@ -42,6 +44,10 @@ type Deps struct {
 	// relying party's clock (to see expired ID tokens refused).
 	DevOverrideNonce func(string) string
 	OIDCNow          func() time.Time
+	// JobsEvery and JobsNow set how often the scheduled jobs run and their
+	// clock (tests run the reminders on a chosen day).
+	JobsEvery time.Duration
+	JobsNow   func() time.Time
 }
 
 // Server is the configured Echo instance and what it needs to run.
@@ -58,6 +64,7 @@ type Server struct {
 	sessions  *scs.SessionManager
 	oidc      *oidcClient
 	devIDP    *devidp.Provider
+	jobs      *jobs.Queue
 	rules     []Route
 }
 
@@ -110,6 +117,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.oidc.now = deps.OIDCNow
 	}
 	s.sessions = newSessionManager(cfg, &models.SessionStore{DB: deps.DB, IdleTimeout: cfg.SessionIdle})
+	reference := &models.ReferenceCache{DB: deps.DB}
+	var sender *mailer.Sender
+	if cfg.SMTPURL != "" {
+		if sender, err = mailer.New(cfg.SMTPURL, cfg.MailFrom, deps.Catalogue.Localizer("en").T("site.short_name")); err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+	}
+	s.jobs, err = jobs.New(jobs.Config{
+		DB: deps.DB, Catalogue: deps.Catalogue, Reference: reference, Mail: sender, BaseURL: cfg.BaseURL.String(),
+		ReminderDays: cfg.ReminderDays, Logger: deps.Logger, Every: deps.JobsEvery, Now: deps.JobsNow,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	s.handlers = &handlers.Handlers{
 		DB:                   deps.DB,
 		Logger:               deps.Logger,
@@ -122,7 +143,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		GroupRoles:           cfg.OIDC.GroupRoles,
 		BaseURL:              cfg.BaseURL.String(),
 		SessionIdle:          cfg.SessionIdle,
-		Reference:            &models.ReferenceCache{DB: deps.DB},
+		Reference:            reference,
+		Jobs:                 s.jobs,
+		MailpitURL:           cfg.MailpitURL,
 		Validate:             models.NewFormChecker(),
 	}
 	if cfg.TrustProxy {
@@ -177,6 +200,12 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if err := s.Echo.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
+	if s.cfg.Jobs {
+		// A job cut short is rescued and run again by another worker.
+		if err := s.jobs.Stop(shutdownCtx); err != nil {
+			return fmt.Errorf("web: shutdown: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -195,6 +224,11 @@ func (s *Server) Start(ctx context.Context) {
 		s.logger.Warn("reference data not loaded yet; the first page that needs it will load it", "err", err)
 	}
 	s.startBackground(ctx)
+	if s.cfg.Jobs {
+		if err := s.jobs.Start(ctx); err != nil {
+			s.logger.Error("the job queue did not start: emails and reminders wait", "err", err)
+		}
+	}
 }
 
 // SignInReady reports whether discovery of the OpenID Provider succeeded.

@@ -73,6 +73,9 @@ const (
 	// ManagePartners: keep the partner organizations activities name
 	// (administrators).
 	ManagePartners Permission = "manage_partners"
+	// ManageJobs: see the job queue's failing jobs (emails, reminders) and
+	// retry them (administrators).
+	ManageJobs Permission = "manage_jobs"
 )
 
 // Object is what a permission applies to, when it applies to one thing.
@@ -107,7 +110,7 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return pending
 	case UseAccount:
 		return active
-	case ManageUsers, ReadAudit:
+	case ManageUsers, ReadAudit, ManageJobs:
 		return u.HasRole(models.RoleAdmin)
 	case ManageRates:
 		return u.HasRole(models.RoleAdmin)
