@@ -6,13 +6,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"ctap/models"
 	"ctap/views"
 )
 
 // AdminJobs lists the jobs that failed (retrying or given up) with their
 // errors, for an administrator to see and retry.
 func (h *Handlers) AdminJobs(c echo.Context) error {
-	failing, err := h.Jobs.Failing(ctx(c), 100)
+	failing, err := models.ListFailingJobs(ctx(c), h.DB, 100)
 	if err != nil {
 		return err
 	}

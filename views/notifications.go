@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/riverqueue/river/rivertype"
-
 	"ctap/models"
 	"ctap/web/reqctx"
 )
@@ -187,13 +185,6 @@ func jobKindLabel(ctx context.Context, kind string) string {
 	return t(ctx, "jobs.kind_"+kind)
 }
 
-// lastJobError is a job's latest error, nil when it has none.
-func lastJobError(j *rivertype.JobRow) *rivertype.AttemptError {
-	if len(j.Errors) == 0 {
-		return nil
-	}
-	return &j.Errors[len(j.Errors)-1]
-}
 
 func devMailAddresses(as []DevMailAddress) string {
 	parts := make([]string, len(as))

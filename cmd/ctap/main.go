@@ -68,6 +68,18 @@ Environment:
   CTAP_SESSION_IDLE_TIMEOUT  idle timeout (1h)
   CTAP_SIGNIN_RATE           sign-in attempts per minute per address (20)
   CTAP_TRUST_PROXY           true: client address from X-Forwarded-For
+  CTAP_SMTP_URL              mail server, smtp://user:pass@host:587 (STARTTLS
+                             when offered) or smtps://host:465; unset: no
+                             email, notifications stay in the portal
+  CTAP_MAIL_FROM             the address emails come from (required with
+                             CTAP_SMTP_URL)
+  CTAP_JOBS                  false: this process does not send emails and
+                             reminders (another replica does) (true)
+  CTAP_REMINDER_DAYS         days before a period's due date on which States
+                             that have not reported are reminded (14,3);
+                             overdue States are reminded once a week
+  CTAP_MAILPIT_URL           development only: Mailpit's API, shown at
+                             /dev-mail (make run sets it)
 `
 
 func main() {
@@ -331,6 +343,9 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 				role += " (" + a.Scope + ")"
 			}
 			fmt.Fprintf(logOut, "  %-26s %s\n", a.Email, role)
+		}
+		if cfg.MailpitURL != "" {
+			fmt.Fprintf(logOut, "\nEvery email the portal sends is caught, not delivered: read them at %s/dev-mail\n", cfg.BaseURL)
 		}
 		fmt.Fprintln(logOut)
 	}

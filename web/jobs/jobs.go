@@ -17,7 +17,6 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/rivertype"
 	"gorm.io/gorm"
 
 	"ctap/models"
@@ -115,18 +114,6 @@ func (q *Queue) Stop(ctx context.Context) error {
 		return fmt.Errorf("jobs: stop: %w", err)
 	}
 	return nil
-}
-
-// Failing lists the jobs that failed at least once and have not completed
-// (retrying, or given up), newest first: what /admin/jobs shows.
-func (q *Queue) Failing(ctx context.Context, limit int) ([]*rivertype.JobRow, error) {
-	res, err := q.client.JobList(ctx, river.NewJobListParams().
-		States(rivertype.JobStateRetryable, rivertype.JobStateDiscarded).
-		OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(limit))
-	if err != nil {
-		return nil, fmt.Errorf("jobs: list failing: %w", err)
-	}
-	return res.Jobs, nil
 }
 
 // Retry runs a failing job again at once, and audits who asked.

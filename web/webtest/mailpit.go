@@ -50,11 +50,18 @@ func (m MailpitMessage) Recipients() []string {
 // StartMailpit runs Mailpit on free ports until the test ends.
 func StartMailpit(t testing.TB) *Mailpit {
 	t.Helper()
+	return StartMailpitAt(t, FreeAddr(t))
+}
+
+// StartMailpitAt runs Mailpit with its SMTP server on smtpAddr (a test of
+// a mail server that comes back after an outage knows the address first).
+func StartMailpitAt(t testing.TB, smtpAddr string) *Mailpit {
+	t.Helper()
 	bin := os.Getenv("CTAP_MAILPIT_BIN")
 	if bin == "" {
 		t.Fatal("CTAP_MAILPIT_BIN is not set: run the tests with `make test`, which builds Mailpit (tools/mailpit/build.sh) and sets it")
 	}
-	smtpAddr, httpAddr := freeAddr(t), freeAddr(t)
+	httpAddr := FreeAddr(t)
 	cmd := exec.Command(bin, "--disable-version-check", "--quiet",
 		"--database", filepath.Join(t.TempDir(), "mailpit.db"),
 		"--listen", httpAddr, "--smtp", smtpAddr,
@@ -85,7 +92,8 @@ func StartMailpit(t testing.TB) *Mailpit {
 	return m
 }
 
-func freeAddr(t testing.TB) string {
+// FreeAddr is a local address nothing listens on yet.
+func FreeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -97,9 +105,12 @@ func freeAddr(t testing.TB) string {
 }
 
 // WithMail sends the server's email to Mailpit and works the job queue.
-func (m *Mailpit) WithMail() Option {
+func (m *Mailpit) WithMail() Option { return WithSMTP(m.SMTPURL) }
+
+// WithSMTP sends the server's email to an SMTP URL and works the job queue.
+func WithSMTP(smtpURL string) Option {
 	return func(c *web.Config) {
-		c.SMTPURL, c.MailFrom, c.Jobs = m.SMTPURL, "ctap@example.org", true
+		c.SMTPURL, c.MailFrom, c.Jobs = smtpURL, "ctap@example.org", true
 	}
 }
 
