@@ -185,7 +185,6 @@ func jobKindLabel(ctx context.Context, kind string) string {
 	return t(ctx, "jobs.kind_"+kind)
 }
 
-
 func devMailAddresses(as []DevMailAddress) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
