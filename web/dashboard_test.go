@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"gorm.io/gorm"
 
 	"ctap/models"
@@ -173,4 +176,64 @@ func TestDashboardAndHomeIssueTheSameStatementsWith10And5000Records(t *testing.T
 		}
 	}
 	t.Logf("statements: %v", small)
+}
+
+// TestDashboardChartsAreAccessibleAndFitAPhone checks the dashboard, as
+// the Secretariat, and the home page with axe-core, then the dashboard on
+// a 360 px screen: no chart text smaller than 12 px, none outside its
+// chart, and no sideways scrolling.
+func TestDashboardChartsAreAccessibleAndFitAPhone(t *testing.T) {
+	srv, _ := newDashboardServer(t)
+	b := webtest.NewBrowser(t)
+	if err := b.Run(chromedp.Navigate(srv.URL + "/")); err != nil {
+		t.Fatal(err)
+	}
+	if vs := b.Axe(t, "/"); len(vs) > 0 {
+		t.Errorf("%s", webtest.FormatViolations("/", vs))
+	}
+	signInBrowser(t, b, srv, "secretariat@example.org")
+	if err := b.Run(chromedp.Navigate(srv.URL + "/dashboard")); err != nil {
+		t.Fatal(err)
+	}
+	if vs := b.Axe(t, "/dashboard"); len(vs) > 0 {
+		t.Errorf("%s", webtest.FormatViolations("/dashboard", vs))
+	}
+
+	b.SetViewport(360, 800)
+	if err := b.Run(chromedp.Navigate(srv.URL + "/dashboard")); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(b.Context(), chromedp.Evaluate[[]float64](`(() => {
+		const charts = [...document.querySelectorAll(".chart svg")];
+		let smallest = Infinity, overflow = 0;
+		for (const svg of charts) {
+			const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+			for (const t of svg.querySelectorAll("text")) {
+				smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+				overflow = Math.max(overflow, t.getBBox().x + t.getComputedTextLength() - svg.viewBox.baseVal.width);
+			}
+		}
+		return [charts.length, smallest, overflow, document.documentElement.scrollWidth];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, smallest, overflow, scrollWidth := raw[0], raw[1], raw[2], raw[3]
+	if charts != 5 {
+		t.Errorf("%v charts drawn, want 5 (parties, progress, needs by status and by theme, funding)", charts)
+	}
+	if smallest < 12 {
+		t.Errorf("the smallest chart text is %.1f px on a 360 px screen, want at least 12", smallest)
+	}
+	if overflow > 0 {
+		t.Errorf("a chart's text runs %.1f units past its chart", overflow)
+	}
+	if scrollWidth > 360 {
+		t.Errorf("the page is %v px wide on a 360 px screen", scrollWidth)
+	}
+	if dir := os.Getenv("CTAP_DASHBOARD_SHOT"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, "dashboard-360.png"), b.Screenshot(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
