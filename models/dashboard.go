@@ -91,7 +91,7 @@ type YearFunding struct {
 
 // uncostedNeedStatuses leave out what is not, or no longer, asked for: a
 // draft, a declined or a withdrawn need has no cost to fund.
-var uncostedNeedStatuses = []NeedStatus{NeedDraft, NeedDeclined, NeedWithdrawn}
+func uncostedNeedStatuses() []NeedStatus { return []NeedStatus{NeedDraft, NeedDeclined, NeedWithdrawn} }
 
 // dashboardTotalsRow is totalsRow as the statement writes it in JSON, with
 // its year.
@@ -115,7 +115,7 @@ type dashboardTotalsRow struct {
 func LoadDashboard(ctx context.Context, db *gorm.DB, u *User, today time.Time) (Dashboard, error) {
 	day := today.Format("2006-01-02")
 	needs := db.WithContext(subqueryContext()).Table("needs").Scopes(NeedsVisibleTo(u)).Joins(needRateJoin).
-		Select(`needs.status, needs.theme, extract(year FROM needs.created_at)::int AS year,
+		Select(`needs.status, needs.theme, extract(year FROM needs.created_at AT TIME ZONE 'UTC')::int AS year,
 			` + needCostUSDExpr + ` AS cost_usd`)
 	contributions := convertedContributions(subqueryContext(), db, u, ContributionFilter{}).
 		Where("contributions.status <> ?", ContributionCancelled). // they count nowhere
@@ -165,7 +165,7 @@ func LoadDashboard(ctx context.Context, db *gorm.DB, u *User, today time.Time) (
 				count(*) - count(cost_usd) AS uncosted
 				FROM n WHERE status NOT IN ? GROUP BY year) s) AS needs_by_year,
 		(SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]') FROM c) AS funding_by_year`,
-		needs, contributions, day, day, day, progress, day, uncostedNeedStatuses).Scan(&row).Error
+		needs, contributions, day, day, day, progress, day, uncostedNeedStatuses()).Scan(&row).Error
 	if err != nil {
 		return Dashboard{}, fmt.Errorf("load dashboard: %w", err)
 	}
