@@ -61,6 +61,18 @@ func (p InstrumentParties) Parties() int {
 	return p.Years[len(p.Years)-1].Parties
 }
 
+// PartiesAt is how many parties the instrument had at the end of year.
+func (p InstrumentParties) PartiesAt(year int) int {
+	n := 0
+	for _, y := range p.Years {
+		if y.Year > year {
+			break
+		}
+		n = y.Parties
+	}
+	return n
+}
+
 // ParagraphDistribution is the validated reports on one operative paragraph
 // by implementation status.
 type ParagraphDistribution struct {

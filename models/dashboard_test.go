@@ -197,6 +197,14 @@ func TestDashboardFiguresCountOnlyWhatEachRoleMaySee(t *testing.T) {
 			if strings.Join(rat, " ") != want {
 				t.Errorf("ratifications: got %q, want %q", strings.Join(rat, " "), want)
 			}
+			for _, in := range d.Ratifications {
+				if in.InstrumentID != tokyo {
+					continue
+				}
+				if got := []int{in.PartiesAt(1999), in.PartiesAt(2000), in.PartiesAt(2001), in.PartiesAt(2030)}; fmt.Sprint(got) != "[0 1 1 2]" {
+					t.Errorf("Tokyo's parties at the end of 1999, 2000, 2001 and 2030: %v, want [0 1 1 2]", got)
+				}
+			}
 		})
 	}
 }

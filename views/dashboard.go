@@ -21,14 +21,15 @@ type DashboardData struct {
 }
 
 // dashboardRatifications is the parties to each instrument, year by year,
-// as small multiples, with every year a State became a party in the table.
+// as small multiples; its table gives the parties at the end of each
+// decade and today, one row per instrument, so that it stays a table of
+// nineteen rows however long the history.
 func dashboardRatifications(ctx context.Context, d DashboardData) charts.StepChart {
 	c := charts.StepChart{
 		ID: "dashboard-ratifications", Title: t(ctx, "dashboard.ratifications_chart"),
 		Desc: t(ctx, "dashboard.ratifications_desc"), From: d.Year, To: d.Year,
-		Table: charts.Table{Caption: t(ctx, "dashboard.ratifications_table"), Headers: []string{
-			t(ctx, "dashboard.col_instrument"), t(ctx, "dashboard.col_year"), t(ctx, "dashboard.col_joined"),
-			t(ctx, "dashboard.col_parties")}},
+		Table: charts.Table{Caption: t(ctx, "dashboard.ratifications_table"),
+			Headers: []string{t(ctx, "dashboard.col_instrument")}},
 	}
 	byID := map[int]models.InstrumentParties{}
 	for _, p := range d.Figures.Ratifications {
@@ -37,6 +38,13 @@ func dashboardRatifications(ctx context.Context, d DashboardData) charts.StepCha
 			c.From = min(c.From, p.Years[0].Year)
 		}
 	}
+	var columns []int
+	for y := (c.From/10 + 1) * 10; y < d.Year; y += 10 {
+		columns = append(columns, y)
+		c.Table.Headers = append(c.Table.Headers, strconv.Itoa(y))
+	}
+	columns = append(columns, d.Year)
+	c.Table.Headers = append(c.Table.Headers, tf(ctx, "dashboard.col_today", "Year", d.Year))
 	for _, in := range d.Instruments {
 		p, ok := byID[in.ID]
 		if !ok {
@@ -45,11 +53,13 @@ func dashboardRatifications(ctx context.Context, d DashboardData) charts.StepCha
 		s := charts.StepSeries{Label: in.ShortName, Display: strconv.Itoa(p.Parties())}
 		for _, y := range p.Years {
 			s.Points = append(s.Points, charts.StepPoint{X: y.Year, Y: float64(y.Parties)})
-			c.Table.Rows = append(c.Table.Rows, charts.Row{Header: in.ShortName, Cells: []charts.Cell{
-				{Text: strconv.Itoa(y.Year), Num: true}, {Text: strconv.Itoa(y.Joined), Num: true},
-				{Text: strconv.Itoa(y.Parties), Num: true}}})
 		}
 		c.Series = append(c.Series, s)
+		row := charts.Row{Header: in.ShortName}
+		for _, y := range columns {
+			row.Cells = append(row.Cells, charts.Cell{Text: strconv.Itoa(p.PartiesAt(y)), Num: true})
+		}
+		c.Table.Rows = append(c.Table.Rows, row)
 	}
 	return c
 }
