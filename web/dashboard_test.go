@@ -205,22 +205,7 @@ func TestDashboardChartsAreAccessibleAndFitAPhone(t *testing.T) {
 	if err := b.Run(chromedp.Navigate(srv.URL + "/dashboard")); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := chromedp.Run(b.Context(), chromedp.Evaluate[[]float64](`(() => {
-		const charts = [...document.querySelectorAll(".chart svg")];
-		let smallest = Infinity, overflow = 0;
-		for (const svg of charts) {
-			const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-			for (const t of svg.querySelectorAll("text")) {
-				smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
-				overflow = Math.max(overflow, t.getBBox().x + t.getComputedTextLength() - svg.viewBox.baseVal.width);
-			}
-		}
-		return [charts.length, smallest, overflow, document.documentElement.scrollWidth];
-	})()`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	charts, smallest, overflow, scrollWidth := raw[0], raw[1], raw[2], raw[3]
+	charts, smallest, overflow, scrollWidth := measureCharts(t, b)
 	if charts != 5 {
 		t.Errorf("%v charts drawn, want 5 (parties, progress, needs by status and by theme, funding)", charts)
 	}
@@ -238,4 +223,28 @@ func TestDashboardChartsAreAccessibleAndFitAPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// measureCharts measures the page's charts as drawn: how many, the
+// smallest of their texts in CSS pixels, how far the text that runs
+// furthest passes its chart's width (viewBox units; 0 when none does),
+// and the page's width.
+func measureCharts(t *testing.T, b *webtest.Browser) (charts, smallest, overflow, scrollWidth float64) {
+	t.Helper()
+	raw, err := chromedp.Run(b.Context(), chromedp.Evaluate[[]float64](`(() => {
+		const charts = [...document.querySelectorAll(".chart svg")];
+		let smallest = Infinity, overflow = 0;
+		for (const svg of charts) {
+			const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+			for (const t of svg.querySelectorAll("text")) {
+				smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+				overflow = Math.max(overflow, t.getBBox().x + t.getComputedTextLength() - svg.viewBox.baseVal.width);
+			}
+		}
+		return [charts.length, smallest, overflow, document.documentElement.scrollWidth];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw[0], raw[1], raw[2], raw[3]
 }

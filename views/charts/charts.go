@@ -1,4 +1,4 @@
-// Package charts draws bar charts as inline SVG on the server: no script,
+// Package charts draws bar and step charts as inline SVG on the server: no script,
 // no request elsewhere, nothing for the Content-Security-Policy to allow
 // (presentation attributes, no style attributes). Each chart is an image
 // with a title and description for assistive technology, a caption, and
