@@ -13,7 +13,8 @@ import (
 	"ctap/web/reqctx"
 )
 
-// Home is the overview: what the portal is and the resolution's key facts.
+// Home is the overview: what the portal is, the resolution's key facts,
+// and the public records charted.
 func (h *Handlers) Home(c echo.Context) error {
 	res, err := models.LatestResolution(ctx(c), h.DB)
 	if err != nil {
@@ -23,11 +24,19 @@ func (h *Handlers) Home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The home page charts the public records whoever reads it; a
+	// signed-in person's own figures are on their dashboard.
+	public, err := h.dashboardData(c, nil)
+	if err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.HomePage(views.HomeData{
 		Resolution:      res,
 		OperativeCount:  summary.OperativeParagraphs,
 		StateCount:      summary.MemberStates,
 		InstrumentCount: summary.Instruments,
+		Public:          public,
+		SignedIn:        policy.Anyone(reqctx.User(ctx(c)), policy.UseAccount),
 	}))
 }
 

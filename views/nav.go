@@ -33,6 +33,9 @@ func siteNav(ctx context.Context) []navLink {
 		{Href: "/contributions", Label: t(ctx, "nav.contributions")},
 		{Href: "/donors", Label: t(ctx, "nav.donors")},
 	}
+	if policy.Anyone(u, policy.UseAccount) {
+		links = append(links, navLink{Href: "/dashboard", Label: t(ctx, "nav.dashboard")})
+	}
 	w := reqctx.Waiting(ctx)
 	if u.HasRole(models.RoleFocalPoint) && u.MemberState != nil {
 		href := "/states/" + u.MemberState.ISO3

@@ -313,22 +313,7 @@ func TestDonorPageChartsAreAccessibleAndFitAPhone(t *testing.T) {
 	if err := b.Run(chromedp.Navigate(srv.URL + "/donors/norway")); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := chromedp.Run(b.Context(), chromedp.Evaluate[[]float64](`(() => {
-		const charts = [...document.querySelectorAll(".chart svg")];
-		let smallest = Infinity, overflow = 0;
-		for (const svg of charts) {
-			const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-			for (const t of svg.querySelectorAll("text")) {
-				smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
-				overflow = Math.max(overflow, t.getBBox().x + t.getComputedTextLength() - svg.viewBox.baseVal.width);
-			}
-		}
-		return [charts.length, smallest, overflow, document.documentElement.scrollWidth];
-	})()`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	charts, smallest, overflow, scrollWidth := raw[0], raw[1], raw[2], raw[3]
+	charts, smallest, overflow, scrollWidth := measureCharts(t, b)
 	if charts != 4 {
 		t.Errorf("%v charts drawn, want 4", charts)
 	}

@@ -69,6 +69,7 @@ var routeMatrix = map[string][]string{
 	"POST /contributions/:id/verify":     {"secretariat", "admin"},
 	"GET /contributions/import":          {"secretariat", "admin"},
 	"POST /contributions/import":         {"secretariat", "admin"},
+	"GET /dashboard":                     signedIn(),
 	"GET /account":                       signedIn(),
 	"POST /account/sessions/end-others":  signedIn(),
 	"POST /account/notifications":        signedIn(),

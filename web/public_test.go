@@ -22,7 +22,8 @@ func TestEveryPublicPageAnswersWithItsKeyContent(t *testing.T) {
 		contains []string
 		maxSQL   int
 	}{
-		{"/", []string{"A/RES/70/177", "17 December 2015", "Session 70", "80th plenary meeting", `href="/paragraphs"`}, 2},
+		{"/", []string{"A/RES/70/177", "17 December 2015", "Session 70", "80th plenary meeting", `href="/paragraphs"`,
+			"Parties to the instruments", "Needs by status"}, 3}, // the resolution, its overview, the public charts
 		{"/paragraphs", []string{
 			"Technical assistance for implementing the international conventions and protocols related to counter-terrorism",
 			`id="op1"`, `id="op17"`, `id="pp1"`, `id="fn4"`, "Resolution 60/288.", "E/CN.15/2015/4.",

@@ -137,6 +137,10 @@ func (s *Server) routes() {
 	get("/admin/rates/:currency/:month", policy.ManageRates, h.AdminRate)
 	post("/admin/rates/:currency/:month", policy.ManageRates, h.AdminUpdateRate)
 
+	// What the records the person may see add up to (the home page charts
+	// the public ones).
+	get("/dashboard", policy.UseAccount, h.Dashboard)
+
 	// The signed-in user's own account.
 	get("/account", policy.UseAccount, h.Account)
 	post("/account/sessions/end-others", policy.UseAccount, h.EndOtherSessions)

@@ -74,6 +74,8 @@ var pages = []page{
 	{"IATI file, public contributions of a donor", "/donors/" + iatiDonor + "/iati.xml", "/donors/:slug/iati.xml", ""},
 	{"activities, 50 rows (Secretariat)", "/activities", "/activities", "secretariat@example.org"},
 	{"activities, 50 rows, anonymous", "/activities", "/activities", ""},
+	{"dashboard (Secretariat)", "/dashboard", "/dashboard", "secretariat@example.org"},
+	{"dashboard (focal point)", "/dashboard", "/dashboard", "focal.ken@example.org"},
 }
 
 // iatiDonor is the organization whose page and IATI file are driven: at

@@ -1,4 +1,4 @@
-// Package charts draws bar charts as inline SVG on the server: no script,
+// Package charts draws bar and step charts as inline SVG on the server: no script,
 // no request elsewhere, nothing for the Content-Security-Policy to allow
 // (presentation attributes, no style attributes). Each chart is an image
 // with a title and description for assistive technology, a caption, and
@@ -48,7 +48,17 @@ const (
 	Striped Fill = "striped"
 	// Dotted: dots of #a35200 (5.6:1) outlined in the same.
 	Dotted Fill = "dotted"
+	// Orange: solid #a35200 (5.6:1).
+	Orange Fill = "orange"
+	// Lined: horizontal lines of #0b4f8a outlined in the same.
+	Lined Fill = "lined"
+	// Checked: a checkerboard of #5a5f66 (6.4:1) outlined in the same.
+	Checked Fill = "checked"
 )
+
+// Fills lists every fill, for a chart with many series; a seventh series
+// would repeat the first.
+func Fills() []Fill { return []Fill{Solid, Striped, Dotted, Orange, Lined, Checked} }
 
 // Bar is one category of a bar chart.
 type Bar struct {
@@ -60,7 +70,8 @@ type Bar struct {
 // Cell is one cell of a chart's table.
 type Cell struct {
 	Text string
-	Num  bool // a figure: aligned to the end, digits in columns
+	Num  bool   // a figure: aligned to the end, digits in columns
+	Href string // the list the figure was counted from; "" for no link
 }
 
 // Row is one row of a chart's table, named by its header cell.
@@ -141,6 +152,7 @@ type drawn struct {
 	Texts  []text // labels and figures
 	Rects  []rect
 	Keys   []rect // legend swatches, with their text in Texts
+	Lines  []line // a step chart's axes and series
 }
 
 // layoutBars lays out one series.
@@ -170,22 +182,11 @@ func layoutBars(bars []Bar) drawn {
 // label, stack and total, and the figure beside it.
 func layoutStacked(c StackedChart) drawn {
 	var d drawn
-	y := 0.0
 	legend := c.Series
 	if c.Beside != nil {
 		legend = append(append([]Series(nil), c.Series...), *c.Beside)
 	}
-	for _, s := range legend {
-		for i, line := range wrap(s.Label, width-swatch-6) {
-			if i == 0 {
-				d.Keys = append(d.Keys, rect{X: 0, Y: y + 1, W: swatch, H: swatch, Fill: s.Fill})
-			}
-			d.Texts = append(d.Texts, text{X: swatch + 6, Y: y + lineHeight - 4, S: line})
-			y += lineHeight
-		}
-		y += 4
-	}
-	y += rowGap
+	y := d.legend(legend, 0)
 
 	top, widest := 0.0, 0.0
 	for _, b := range c.Bars {
@@ -325,8 +326,12 @@ func strokeOf(f Fill) string {
 	switch f {
 	case Striped:
 		return "#0b4f8a"
-	case Dotted:
+	case Dotted, Orange:
 		return "#a35200"
+	case Lined:
+		return "#0b4f8a"
+	case Checked:
+		return "#5a5f66"
 	}
 	return "none"
 }
@@ -344,6 +349,12 @@ func fillOf(id string, f Fill) string {
 		return "url(#" + id + "-striped)"
 	case Dotted:
 		return "url(#" + id + "-dotted)"
+	case Lined:
+		return "url(#" + id + "-lined)"
+	case Checked:
+		return "url(#" + id + "-checked)"
+	case Orange:
+		return "#a35200"
 	}
 	return "#0b4f8a"
 }
