@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -296,4 +297,40 @@ func assembleDashboard(ratifications, period, progress, byStatus, byTheme, needs
 	}
 	slices.SortFunc(d.Funding, func(a, b YearFunding) int { return a.Year - b.Year })
 	return d, nil
+}
+
+// PublicDashboard keeps the public figures (what anonymous visitors see on
+// the home page) for TTL: they add up every public record, which at
+// production scale costs tens of milliseconds of the database's time per
+// request, for figures that change a few times a day. Every visitor
+// sees the same figures, so one copy serves all; a change shows within
+// TTL. TTL 0 reads them every time.
+type PublicDashboard struct {
+	DB  *gorm.DB
+	TTL time.Duration
+
+	mu      sync.Mutex
+	figures Dashboard
+	day     time.Time
+	until   time.Time
+}
+
+// Get returns the public figures as of today, read again when older than
+// the TTL or from another day. Concurrent callers wait for one reading.
+func (p *PublicDashboard) Get(ctx context.Context, today time.Time) (Dashboard, error) {
+	if p.TTL <= 0 {
+		return LoadDashboard(ctx, p.DB, nil, today)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Before(p.until) && p.day.Equal(today) {
+		return p.figures, nil
+	}
+	figures, err := LoadDashboard(ctx, p.DB, nil, today)
+	if err != nil {
+		return figures, err
+	}
+	p.figures, p.day, p.until = figures, today, now.Add(p.TTL)
+	return figures, nil
 }

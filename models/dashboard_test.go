@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -234,5 +235,39 @@ func TestDashboardIsOneStatementWhateverTheData(t *testing.T) {
 		if small[i] != 1 || large[i] != 1 {
 			t.Errorf("viewer %d: %d statements with the fixture, %d with scale data; want 1", i, small[i], large[i])
 		}
+	}
+}
+
+func TestThePublicFiguresAreKeptForTheirTimeThenAddedUpAgain(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	today := models.Today()
+	cache := &models.PublicDashboard{DB: db, TTL: 300 * time.Millisecond}
+	before, err := cache.Get(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`INSERT INTO needs (member_state_id, title, theme, priority, modality, visibility, status)
+		VALUES ((SELECT id FROM member_states WHERE iso3 = 'KEN'), 'Public need', 'internet', 'high', 'training', 'public', 'accepted')`).Error; err != nil {
+		t.Fatal(err)
+	}
+	kept, err := cache.Get(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(kept, before) {
+		t.Error("the figures were read again within their time")
+	}
+	time.Sleep(400 * time.Millisecond)
+	after, err := cache.Get(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := models.LoadDashboard(ctx, db, nil, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.DeepEqual(after, before) || !reflect.DeepEqual(after, fresh) {
+		t.Error("after their time the figures do not count the new public need")
 	}
 }
