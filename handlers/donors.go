@@ -88,3 +88,70 @@ func (h *Handlers) Donor(c echo.Context) error {
 	}
 	return render(c, http.StatusOK, views.DonorPage(data))
 }
+
+// DonorInterests shows the form of the needs an organization wants to hear
+// of when they are shared with donors.
+func (h *Handlers) DonorInterests(c echo.Context) error {
+	d, err := h.interestsDonor(c)
+	if err != nil {
+		return err
+	}
+	cur, err := models.LoadDonorInterests(ctx(c), h.DB, d.ID)
+	if err != nil {
+		return err
+	}
+	return h.renderDonorInterests(c, http.StatusOK, views.DonorInterestsData{Organization: d, Form: cur.InputOf()})
+}
+
+// SaveDonorInterests records the organization's interests.
+func (h *Handlers) SaveDonorInterests(c echo.Context) error {
+	d, err := h.interestsDonor(c)
+	if err != nil {
+		return err
+	}
+	var form models.DonorInterestsInput
+	return h.submit(c, submission{
+		Form: &form,
+		Check: func() error {
+			_, err := models.ValidateDonorInterests(ctx(c), h.Reference, form)
+			return err
+		},
+		Save: func() (string, error) {
+			return "/donors/" + d.Slug, models.SaveDonorInterests(ctx(c), h.DB, h.Reference, reqctx.User(ctx(c)), d.ID, form, h.audit(c))
+		},
+		Render: func(status int, errs []views.FieldError) error {
+			data := views.DonorInterestsData{Organization: d, Form: form, Errors: errs}
+			if status == http.StatusConflict {
+				cur, err := models.LoadDonorInterests(ctx(c), h.DB, d.ID)
+				if err != nil {
+					return err
+				}
+				data.Form.Version, data.Stale = cur.Version, true
+			}
+			return h.renderDonorInterests(c, status, data)
+		},
+		Flash: "interests.saved",
+	})
+}
+
+// interestsDonor is the organization of the address, if the person may
+// keep its interests (404 otherwise, as for a page they may not see).
+func (h *Handlers) interestsDonor(c echo.Context) (models.DonorOrganization, error) {
+	d, err := models.DonorOrganizationBySlug(ctx(c), h.DB, c.Param("slug"))
+	if err != nil {
+		return d, err
+	}
+	if !policy.Can(reqctx.User(ctx(c)), policy.KeepDonorInterests, policy.Donor(d.ID)) {
+		return d, echo.ErrForbidden
+	}
+	return d, nil
+}
+
+func (h *Handlers) renderDonorInterests(c echo.Context, status int, d views.DonorInterestsData) error {
+	paras, err := h.Reference.OperativeParagraphs(ctx(c))
+	if err != nil {
+		return err
+	}
+	d.Paragraphs = paras
+	return render(c, status, views.DonorInterestsPage(d))
+}

@@ -58,8 +58,17 @@ func (h *Handlers) AdminPeriod(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	reminders, err := models.ListPeriodReminders(ctx(c), h.DB, p.ID)
+	if err != nil {
+		return err
+	}
+	states, err := h.stateNames(c)
+	if err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.PeriodFormPage(views.PeriodFormData{
-		Form: views.PeriodForm{PeriodInput: p.InputOf(), ID: p.ID, Version: p.Version},
+		Form:      views.PeriodForm{PeriodInput: p.InputOf(), ID: p.ID, Version: p.Version},
+		Reminders: reminders, States: states,
 	}))
 }
 

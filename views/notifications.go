@@ -202,3 +202,13 @@ func invitationBody(ctx context.Context, inviter, role, expires string) string {
 	}
 	return tf(ctx, "email.invitation_body", "Inviter", inviter, "Role", role, "Expires", expires)
 }
+
+// reminderLabel says when a reminder went and at which stage, e.g. "3 days
+// before the due date: 28 March 2031, 06:00 (2 focal points)".
+func reminderLabel(ctx context.Context, r models.PeriodReminder) string {
+	id := "reminders.before"
+	if r.Overdue() {
+		id = "reminders.overdue"
+	}
+	return tf(ctx, id, "Count", r.Count(), "Sent", formatDateTime(ctx, r.SentAt), "Recipients", r.Recipients)
+}

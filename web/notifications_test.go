@@ -264,3 +264,68 @@ func subjects(msgs []webtest.MailpitMessage, word string) []string {
 	}
 	return out
 }
+
+func TestADonorKeepsItsInterestsAndHearsOfTheMatchingNeeds(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t)
+	donor := signedInAs(t, srv, "donor.nor@example.org", models.RoleDonor, "norway")
+	focal := signedInAs(t, srv, "focal.ken@example.org", models.RoleFocalPoint, "KEN")
+
+	if r := donor.Get(t, "/donors/sweden/interests"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("another organization's interests: %d, want 403", r.StatusCode)
+	}
+	if !strings.Contains(donor.Get(t, "/donors/norway").Body, `href="/donors/norway/interests"`) {
+		t.Error("the organization's page does not lead its donor to the interests")
+	}
+	page := donor.Get(t, "/donors/norway/interests")
+	tok := webtest.CSRFToken(t, page)
+	bad := donor.PostForm(t, "/donors/norway/interests", url.Values{"_csrf": {tok}, "version": {"0"},
+		"themes": {"criminal_justice", "astrology"}, "regional_groups": {"african"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, `id="themes-error"`) ||
+		!strings.Contains(bad.Body, `value="african" checked`) {
+		t.Errorf("an unknown theme: %d, want 422 with the message and the choices kept", bad.StatusCode)
+	}
+	ok := donor.PostForm(t, "/donors/norway/interests", url.Values{"_csrf": {tok}, "version": {"0"},
+		"themes": {"criminal_justice"}, "regional_groups": {"african"}})
+	if ok.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save interests: %d", ok.StatusCode)
+	}
+	if stale := donor.PostForm(t, "/donors/norway/interests", url.Values{"_csrf": {tok}, "version": {"0"},
+		"themes": {"internet"}}); stale.StatusCode != http.StatusConflict {
+		t.Errorf("a stale save: %d, want 409", stale.StatusCode)
+	}
+
+	// Kenya (African Group) shares a criminal-justice need with donors.
+	form := needForm(webtest.CSRFToken(t, focal.Get(t, "/needs/new")), "title", "Prosecutors' training", "visibility", "donors")
+	created := focal.PostForm(t, "/needs", form)
+	path := created.Header.Get("Location")
+	focal.PostForm(t, path+"/transition", url.Values{"_csrf": {webtest.CSRFToken(t, focal.Get(t, path))}, "to": {"submitted"}, "version": {"1"}})
+	list := donor.Get(t, "/notifications")
+	if !strings.Contains(list.Body, "A need matching your interests is open for funding: “Prosecutors’ training” (Kenya).") &&
+		!strings.Contains(list.Body, "A need matching your interests is open for funding: “Prosecutors&#39; training” (Kenya).") {
+		t.Errorf("the donor was not told of the matching need:\n%s", list.Body)
+	}
+}
+
+func TestThePeriodPageShowsWhichStatesWereRemindedWhen(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t)
+	sec := signedInAs(t, srv, "secretariat@example.org", models.RoleSecretariat, "")
+	signedInAs(t, srv, "focal.ken@example.org", models.RoleFocalPoint, "KEN")
+	ctx := context.Background()
+	p, err := models.CreatePeriod(ctx, srv.DB, models.PeriodInput{TitleEN: "2031 reports", OpensOn: "2031-01-01", DueOn: "2031-03-31", ClosesOn: "2031-06-30"}, models.AuditContext{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.RunReminders(ctx, srv.DB, time.Date(2031, 3, 28, 0, 0, 0, 0, time.UTC), []int{14, 3}); err != nil {
+		t.Fatal(err)
+	}
+	page := sec.Get(t, "/admin/periods/"+strconv.FormatInt(p.ID, 10))
+	if !strings.Contains(page.Body, ">Kenya</a>") || !strings.Contains(page.Body, "3 days before the due date:") ||
+		!strings.Contains(page.Body, "(1 focal points)") {
+		t.Errorf("the period's page does not show Kenya's reminder:\n%s", page.Body)
+	}
+	if n := srv.Statements(t, page); n > 6 {
+		t.Errorf("the period's page costs %d statements", n)
+	}
+}

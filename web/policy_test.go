@@ -78,6 +78,8 @@ var routeMatrix = map[string][]string{
 	"POST /notifications/:id/open":       signedIn(),
 	"POST /notifications/:id/read":       signedIn(),
 	"GET /admin/jobs":                    {"admin"},
+	"GET /donors/:slug/interests":        {"donor", "secretariat", "admin"},
+	"POST /donors/:slug/interests":       {"donor", "secretariat", "admin"},
 	"POST /admin/jobs/:id/retry":         {"admin"},
 	"GET /admin/users":                   {"admin"},
 	"GET /admin/users/:id":               {"admin"},

@@ -73,6 +73,10 @@ const (
 	// ManagePartners: keep the partner organizations activities name
 	// (administrators).
 	ManagePartners Permission = "manage_partners"
+	// KeepDonorInterests: declare which shared needs a donor organization
+	// wants to hear of (its donor users, the Secretariat, administrators;
+	// models.CanKeepDonorInterests). The object is the organization.
+	KeepDonorInterests Permission = "keep_donor_interests"
 	// ManageJobs: see the job queue's failing jobs (emails, reminders) and
 	// retry them (administrators).
 	ManageJobs Permission = "manage_jobs"
@@ -141,6 +145,12 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return false
 	case Review:
 		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat)
+	case KeepDonorInterests:
+		if o.DonorOrganizationID == 0 {
+			return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) ||
+				(u.HasRole(models.RoleDonor) && u.DonorOrganizationID != nil)
+		}
+		return models.CanKeepDonorInterests(u, o.DonorOrganizationID)
 	case ManagePartners:
 		return models.CanManagePartners(u)
 	case RecordActivities:
