@@ -201,13 +201,17 @@ func TestRemindersGoOncePerStateAndStageEvenFromTwoSchedulersAtOnce(t *testing.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	// France has reported; Kenya has not.
-	var fra int
-	db.Raw("SELECT id FROM member_states WHERE iso3 = 'FRA'").Scan(&fra)
+	// France has submitted a report on every operative paragraph; Kenya
+	// one only, the rest still to do.
 	if err := db.Exec(`INSERT INTO progress_reports (member_state_id, period_id, paragraph_number, implementation, narrative, status)
-		VALUES (?, ?, 2, 'in_progress', 'Draft law tabled.', 'submitted')`, fra, period.ID).Error; err != nil {
+		SELECT s.id, ?, p.number, 'in_progress', 'Draft law tabled.', 'submitted'
+		FROM member_states s, paragraphs p
+		WHERE (s.iso3 = 'FRA' OR (s.iso3 = 'KEN' AND p.number = 2)) AND p.kind = 'operative'
+		  AND p.resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC LIMIT 1)`, period.ID).Error; err != nil {
 		t.Fatal(err)
 	}
+	var operative int
+	db.Raw(`SELECT count(*) FROM paragraphs WHERE kind = 'operative' AND resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC LIMIT 1)`).Scan(&operative)
 	run := func(day time.Time) int {
 		t.Helper()
 		// Two schedulers at once, as two replicas would run them.
@@ -267,13 +271,13 @@ func TestRemindersGoOncePerStateAndStageEvenFromTwoSchedulersAtOnce(t *testing.T
 			t.Errorf("%s received %d reminders, want 4", u.Email, len(got))
 		}
 		for _, n := range got {
-			if n.Kind != models.NotifyPeriodReminder || n.SubjectID != period.ID {
+			if n.Kind != models.NotifyPeriodReminder || n.SubjectID != period.ID || n.Params["Missing"] != strconv.Itoa(operative-1) {
 				t.Errorf("%s: %+v", u.Email, n)
 			}
 		}
 	}
 	if got := notificationsOf(t, db, p.focalFRA); len(got) != 0 {
-		t.Errorf("France, which reported, was reminded: %v", kinds(got))
+		t.Errorf("France, which reported on every paragraph, was reminded: %v", kinds(got))
 	}
 	listed, err := models.ListPeriodReminders(ctx, db, period.ID)
 	if err != nil {

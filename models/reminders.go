@@ -52,8 +52,9 @@ func (r PeriodReminder) Count() int {
 }
 
 // RunReminders reminds, for each reporting period open on day today, the
-// focal points of every State that has not submitted (no report of the
-// period submitted or validated): on the days before the due date listed
+// focal points of every State that has not submitted its reports on all the
+// resolution's operative paragraphs (submitted or validated), with how
+// many remain: on the days before the due date listed
 // in daysBefore, and once a week when overdue. Each (period, State, stage)
 // is sent once: the row in period_reminders is inserted first, and a
 // second scheduler, on another replica or after a restart, finds it there
@@ -68,9 +69,10 @@ func RunReminders(ctx context.Context, db *gorm.DB, today time.Time, daysBefore 
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var due []struct {
 			PeriodReminder
-			ISO3  string
-			Title Localized
-			DueOn time.Time
+			ISO3    string
+			Title   Localized
+			DueOn   time.Time
+			Missing int
 		}
 		err := tx.Raw(`
 			WITH stages AS (
@@ -81,21 +83,25 @@ func RunReminders(ctx context.Context, db *gorm.DB, today time.Time, daysBefore 
 					END AS stage
 				FROM reporting_periods p
 				WHERE p.opens_on <= CAST(@today AS date) AND CAST(@today AS date) <= p.closes_on
+			), asked AS (
+				SELECT count(*) AS paragraphs FROM paragraphs WHERE kind = 'operative'
+				  AND resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC, id DESC LIMIT 1)
 			), owed AS (
 				SELECT st.id AS period_id, s.id AS member_state_id, st.stage,
-					(SELECT count(*) FROM users u WHERE u.status = 'active' AND u.role = 'focal_point' AND u.member_state_id = s.id) AS recipients
-				FROM stages st CROSS JOIN member_states s
+					(SELECT count(*) FROM users u WHERE u.status = 'active' AND u.role = 'focal_point' AND u.member_state_id = s.id) AS recipients,
+					asked.paragraphs - (SELECT count(*) FROM progress_reports r WHERE r.period_id = st.id AND r.member_state_id = s.id
+						AND r.status IN ('submitted', 'validated')) AS missing
+				FROM stages st CROSS JOIN member_states s CROSS JOIN asked
 				WHERE st.stage IS NOT NULL
-				  AND NOT EXISTS (SELECT 1 FROM progress_reports r WHERE r.period_id = st.id AND r.member_state_id = s.id
-					AND r.status IN ('submitted', 'validated'))
 			), sent AS (
 				INSERT INTO period_reminders (period_id, member_state_id, stage, recipients)
-				SELECT period_id, member_state_id, stage, recipients FROM owed WHERE recipients > 0
+				SELECT period_id, member_state_id, stage, recipients FROM owed WHERE recipients > 0 AND missing > 0
 				ON CONFLICT DO NOTHING
 				RETURNING *
 			)
-			SELECT sent.*, s.iso3, st.title, st.due_on
+			SELECT sent.*, s.iso3, st.title, st.due_on, owed.missing
 			FROM sent JOIN member_states s ON s.id = sent.member_state_id JOIN stages st ON st.id = sent.period_id
+			JOIN owed ON owed.period_id = sent.period_id AND owed.member_state_id = sent.member_state_id
 			ORDER BY sent.period_id, s.iso3`,
 			map[string]any{"today": today.Format(time.DateOnly), "days": days}).Scan(&due).Error
 		if err != nil {
@@ -105,6 +111,7 @@ func RunReminders(ctx context.Context, db *gorm.DB, today time.Time, daysBefore 
 			params := NotificationParams{
 				"State": r.ISO3, "Period": r.Title.In("en"), "PeriodFr": r.Title.In("fr"),
 				"Due": r.DueOn.Format(time.DateOnly), "Stage": r.Stage, "Count": strconv.Itoa(r.Count()),
+				"Missing": strconv.Itoa(r.Missing),
 			}
 			_, err := notify(tx, AuditContext{}, notice{
 				Kind: NotifyPeriodReminder, SubjectKind: "period", SubjectID: r.PeriodID, To: focalPointsOf(r.MemberStateID),

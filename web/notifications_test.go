@@ -228,7 +228,7 @@ func TestAFailingEmailIsShownToAdminsAndRetried(t *testing.T) {
 func TestEveryNotificationReadsInEnglishAndFrench(t *testing.T) {
 	cat := mustCatalogue(t)
 	params := models.NotificationParams{"Title": "Forensic laboratory", "State": "KEN", "Paragraph": "7",
-		"Period": "2016 reports", "PeriodFr": "Rapports 2016", "Donor": "Norway", "Due": "2031-03-31", "Stage": "before-3"}
+		"Period": "2016 reports", "PeriodFr": "Rapports 2016", "Donor": "Norway", "Due": "2031-03-31", "Stage": "before-3", "Missing": "4"}
 	states := views.StateNames{"KEN": {ISO3: "KEN", Name: "Kenya", NameFr: "Kenya"}}
 	to := models.Recipient{Email: "someone@example.org", Name: "Amina"}
 	for _, k := range models.NotificationKinds() {
