@@ -139,8 +139,10 @@ type audience struct {
 	args  []any
 }
 
+// secretariatAudience are those who review what States submit: the
+// Secretariat and administrators (policy.Review).
 func secretariatAudience() audience {
-	return audience{where: "u.role = 'secretariat'"}
+	return audience{where: "u.role IN ('secretariat', 'admin')"}
 }
 
 func focalPointsOf(stateID int) audience {

@@ -280,11 +280,21 @@ func EnsureDemoPeriod(ctx context.Context, db *gorm.DB) (ReportingPeriod, error)
 	}
 	y := today.Year()
 	session := y - 1945
+	// Due two weeks ago (by 31 October at the latest, on 15 January at the
+	// earliest), so the demo shows States late with their reports and the
+	// reminders they were sent.
+	due := today.AddDate(0, 0, -14)
+	if last := time.Date(y, 10, 31, 0, 0, 0, 0, time.UTC); due.After(last) {
+		due = last
+	}
+	if first := time.Date(y, 1, 15, 0, 0, 0, 0, time.UTC); due.Before(first) {
+		due = first
+	}
 	in := PeriodInput{
 		TitleEN:  fmt.Sprintf("Report to the %s session (%d) (demo)", englishOrdinal(session), y),
 		TitleFR:  fmt.Sprintf("Rapport à la %de session (%d) (démo)", session, y),
 		OpensOn:  fmt.Sprintf("%d-01-01", y),
-		DueOn:    fmt.Sprintf("%d-10-31", y),
+		DueOn:    due.Format(time.DateOnly),
 		ClosesOn: fmt.Sprintf("%d-12-31", y),
 	}
 	return CreatePeriod(ctx, db, in, AuditContext{ActorNote: "ctap seed --demo"})

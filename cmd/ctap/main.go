@@ -312,6 +312,16 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 		if _, err := models.SeedDemo(ctx, db); err != nil {
 			return err
 		}
+		if cfg.DevIDP && cfg.OIDC.Issuer == cfg.BaseURL.String()+web.DevIDPPath {
+			// The demo people's accounts exist before they first sign in,
+			// so the demo can hold what it would have told them.
+			if _, err := models.PrepareDemoAccounts(ctx, db, cfg.OIDC.Issuer, devidp.SubjectFor); err != nil {
+				return err
+			}
+			if _, err := models.SeedDemoNotifications(ctx, db); err != nil {
+				return err
+			}
+		}
 	}
 	cat, err := i18n.Load()
 	if err != nil {

@@ -69,9 +69,9 @@ type accessToken struct {
 	expires  time.Time
 }
 
-// subjectFor derives the stable, opaque subject of an account from its
+// SubjectFor derives the stable, opaque subject of an account from its
 // lowercase email, so the email itself never becomes the identifier.
-func subjectFor(email string) string {
+func SubjectFor(email string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(email)))
 	return "dev-" + hex.EncodeToString(sum[:16])
 }
@@ -98,7 +98,7 @@ func (s *storage) putAccount(a Account) error {
 		return fmt.Errorf("devidp: account %s has no password", key)
 	}
 	a.Email = strings.TrimSpace(a.Email)
-	acc := account{Account: a, subject: subjectFor(key)}
+	acc := account{Account: a, subject: SubjectFor(key)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.accounts[key] = acc
