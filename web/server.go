@@ -232,6 +232,15 @@ func (s *Server) Start(ctx context.Context) {
 	}
 }
 
+// StopJobs stops working the job queue, letting running jobs finish
+// within ctx (tests stop it before their database goes).
+func (s *Server) StopJobs(ctx context.Context) error {
+	if !s.cfg.Jobs {
+		return nil
+	}
+	return s.jobs.Stop(ctx)
+}
+
 // SignInReady reports whether discovery of the OpenID Provider succeeded.
 func (s *Server) SignInReady() bool { _, err := s.oidc.get(); return err == nil }
 

@@ -127,7 +127,15 @@ func NewServerWith(t testing.TB, db *gorm.DB, setup Setup) *Server {
 	ts.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv.Start(ctx)
-	t.Cleanup(func() { cancel(); ts.Close() })
+	t.Cleanup(func() {
+		stop, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		if err := srv.StopJobs(stop); err != nil {
+			t.Logf("stop the job queue: %v", err)
+		}
+		cancel()
+		ts.Close()
+	})
 	if srv.DevIDP() != nil {
 		// Discovery runs in the background; the tests sign in at once.
 		deadline := time.Now().Add(10 * time.Second)
