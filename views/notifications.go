@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -211,4 +212,33 @@ func reminderLabel(ctx context.Context, r models.PeriodReminder) string {
 		id = "reminders.overdue"
 	}
 	return tf(ctx, id, "Count", r.Count(), "Sent", formatDateTime(ctx, r.SentAt), "Recipients", r.Recipients)
+}
+
+// themeChoices are the needs' themes as checkboxes offer them.
+func themeChoices(ctx context.Context) []Option {
+	opts := make([]Option, 0, len(models.NeedThemes()))
+	for _, th := range models.NeedThemes() {
+		opts = append(opts, Option{Value: th, Label: t(ctx, "theme."+th)})
+	}
+	return opts
+}
+
+// paragraphChoices are the resolution's operative paragraphs as checkboxes
+// offer them, each with its theme.
+func paragraphChoices(ctx context.Context, ps []models.OperativeRef) []Option {
+	opts := make([]Option, 0, len(ps))
+	for _, p := range ps {
+		opts = append(opts, Option{Value: strconv.Itoa(p.Number),
+			Label: tf(ctx, "needs.paragraph_option", "N", p.Number, "Theme", t(ctx, "theme."+p.Theme))})
+	}
+	return opts
+}
+
+// groupChoices are the regional groups as checkboxes offer them.
+func groupChoices(ctx context.Context) []Option {
+	opts := make([]Option, 0, len(models.RegionalGroups()))
+	for _, g := range models.RegionalGroups() {
+		opts = append(opts, Option{Value: string(g), Label: t(ctx, "group."+string(g))})
+	}
+	return opts
 }
