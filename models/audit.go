@@ -97,6 +97,12 @@ const (
 	ActionActivitiesImported AuditAction = "activity.imported"
 	ActionPartnerSaved       AuditAction = "activity.partner_saved"
 	ActionActivityOutcome    AuditAction = "activity.outcome_linked"
+
+	ActionReportGenerated   AuditAction = "report.generated"
+	ActionReportRegenerated AuditAction = "report.regenerated"
+	ActionReportEdited      AuditAction = "report.paragraph_edited"
+	ActionReportExcerpts    AuditAction = "report.excerpts_chosen"
+	ActionReportTransition  AuditAction = "report.status_changed"
 )
 
 // Family is the part of the action before the dot ("user", "need").
@@ -107,7 +113,7 @@ func (a AuditAction) Family() string {
 
 // AuditFamilies are the families the audit filter offers, in order.
 func AuditFamilies() []string {
-	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity"}
+	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity", "report"}
 }
 
 // AuditTarget is the record an event is about.
