@@ -128,7 +128,7 @@ func (h *Handlers) RegenerateReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var form views.ReportGenerateForm
+	var form views.ReportVersionForm
 	return h.submit(c, submission{
 		Form: &form,
 		Save: func() (string, error) {

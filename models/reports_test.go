@@ -41,7 +41,9 @@ func newReportFixture(t *testing.T) reportFixture {
 	}
 	f.period = sqlID(t, db, `SELECT id FROM reporting_periods WHERE opens_on = '2016-01-01'`)
 	state := func(iso3 string) string { return "(SELECT id FROM member_states WHERE iso3 = '" + iso3 + "')" }
-	inst := func(n int) string { return "(SELECT id FROM instruments ORDER BY sort_order LIMIT 1 OFFSET " + string(rune('0'+n)) + ")" }
+	inst := func(n int) string {
+		return "(SELECT id FROM instruments ORDER BY sort_order LIMIT 1 OFFSET " + string(rune('0'+n)) + ")"
+	}
 
 	// Treaties: Kenya joins the first instrument in the period, France had
 	// joined it in 2010; Kenya only signs the second, France accedes to it
@@ -215,7 +217,6 @@ func TestTheReportCountsEveryFigureOfAKnownDataset(t *testing.T) {
 		{"assistance.groups", "group.western_european_other", []string{"0", "0"}},
 		{"assistance.participants", "profession.prosecutors", []string{"15"}},
 		{"assistance.participants", "profession.judges", []string{"5"}},
-		{"assistance.partners", "Counter-Terrorism Committee Executive Directorate (CTED)", nil},
 		{"needs.overview", "need_status.met", []string{"1"}},
 		{"needs.overview", "need_status.draft", []string{"1"}},
 		{"needs.overview", "need_status.submitted", []string{"1"}},
@@ -232,9 +233,6 @@ func TestTheReportCountsEveryFigureOfAKnownDataset(t *testing.T) {
 		{"contributions.in_kind", "in_kind_type.experts", []string{"300.00", "0.00"}},
 		{"contributions.funded", "Norway", []string{"1", "1"}},
 	} {
-		if tc.want == nil {
-			continue // the partner's name is checked by the row below
-		}
 		got := row(t, c, tc.key, tc.label)
 		if len(got) != len(tc.want) {
 			t.Errorf("%s row %s = %v, want %v", tc.key, tc.label, got, tc.want)

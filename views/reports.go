@@ -56,6 +56,12 @@ type ReportGenerateForm struct {
 	Version  int   `form:"version"`
 }
 
+// ReportVersionForm is an action on the report as seen at a version
+// (counting its figures again).
+type ReportVersionForm struct {
+	Version int `form:"version"`
+}
+
 // ReportParagraphForm is the wording of one paragraph as typed.
 type ReportParagraphForm struct {
 	models.ParagraphInput
