@@ -451,3 +451,30 @@ func TestExcerptsQuoteValidatedNarrativesAndFollowThem(t *testing.T) {
 		t.Errorf("a returned narrative is still quoted: %+v", r.Content.Excerpts)
 	}
 }
+
+func TestTheDemoSeedDraftsThe2016ReportOnce(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.New(t)
+	for range 2 {
+		if _, err := models.SeedDemo(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var reports, versions int64
+	db.Model(&models.Report{}).Count(&reports)
+	db.Model(&models.ReportVersion{}).Count(&versions)
+	if reports != 1 || versions != 2 {
+		t.Fatalf("%d reports with %d versions after two seeds, want 1 with 2 (generated, conclusions written)", reports, versions)
+	}
+	var r models.Report
+	if err := db.Take(&r).Error; err != nil {
+		t.Fatal(err)
+	}
+	p, _, _ := r.Content.Paragraph("conclusions")
+	if r.Status != models.ReportDraft || p.Edited == nil {
+		t.Errorf("the demo report is %s, conclusions %+v: want a draft with its conclusions written", r.Status, p.Edited)
+	}
+	if figure(t, r.Content, "progress.overview", "Reports").Value == "0" {
+		t.Error("the demo report counts no validated progress report for 2016")
+	}
+}
