@@ -379,7 +379,7 @@ func checkReportWritable(r Report, seen int) error {
 // version, keeps the version and audits the change.
 func saveReport(tx *gorm.DB, ev AuditContext, cur, next Report, ch reportChange) (Report, error) {
 	values := map[string]any{"content": next.Content, "status": next.Status}
-	if !next.GeneratedAt.IsZero() {
+	if !next.GeneratedAt.Equal(cur.GeneratedAt) {
 		values["generated_at"] = next.GeneratedAt
 	}
 	if next.Status == ReportIssued {
@@ -407,6 +407,32 @@ func keepReportVersion(tx *gorm.DB, ev AuditContext, r Report, ch reportChange) 
 		return fmt.Errorf("keep version %d of report %d: %w", r.Version, r.ID, err)
 	}
 	return nil
+}
+
+// changeReport is every change of an existing report but a regeneration:
+// in one transaction the report is locked, refused when issued or changed
+// since version seen, changed by change (which returns the report as it
+// should be and what its version and the audit trail say of it), then
+// saved as the next version.
+func changeReport(ctx context.Context, db *gorm.DB, id int64, seen int, ev AuditContext,
+	change func(tx *gorm.DB, cur Report) (Report, reportChange, error)) (Report, error) {
+	var out Report
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := lockReport(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkReportWritable(cur, seen); err != nil {
+			return err
+		}
+		next, ch, err := change(tx, cur)
+		if err != nil {
+			return err
+		}
+		out, err = saveReport(tx, ev, cur, next, ch)
+		return err
+	})
+	return out, err
 }
 
 // GenerateReport counts the figures of a period's report as u may see
@@ -560,21 +586,13 @@ func EditReportParagraph(ctx context.Context, db *gorm.DB, u *User, id int64, ke
 	if !CanDraftReports(u) {
 		return Report{}, ErrForbidden
 	}
-	var out Report
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockReport(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := checkReportWritable(cur, in.Version); err != nil {
-			return err
-		}
+	out, err := changeReport(ctx, db, id, in.Version, ev, func(_ *gorm.DB, cur Report) (Report, reportChange, error) {
 		p, n, ok := cur.Content.Paragraph(key)
 		if !ok {
-			return fmt.Errorf("paragraph %q: %w", key, ErrNotFound)
+			return cur, reportChange{}, fmt.Errorf("paragraph %q: %w", key, ErrNotFound)
 		}
 		if err := ValidateParagraphText(p, in); err != nil {
-			return err
+			return cur, reportChange{}, err
 		}
 		next := cur
 		next.Content.Paragraphs = slices.Clone(cur.Content.Paragraphs)
@@ -584,10 +602,8 @@ func EditReportParagraph(ctx context.Context, db *gorm.DB, u *User, id int64, ke
 			p.Edited = &ReportEdit{Text: strings.TrimSpace(in.Text), Figures: p.figureValues(), By: actorName(ev), At: time.Now().UTC()}
 		}
 		next.Content.Paragraphs[n-1] = p
-		next.GeneratedAt = time.Time{}
-		out, err = saveReport(tx, ev, cur, next, reportChange{Kind: "edited", Action: ActionReportEdited,
-			Audit: map[string]any{"paragraph": strconv.Itoa(n), "key": key, "restored": in.Restore}})
-		return err
+		return next, reportChange{Kind: "edited", Action: ActionReportEdited,
+			Audit: map[string]any{"paragraph": strconv.Itoa(n), "key": key, "restored": in.Restore}}, nil
 	})
 	if err != nil {
 		return out, fmt.Errorf("edit paragraph %s of report %d: %w", key, id, err)
@@ -608,15 +624,7 @@ func ChooseExcerpt(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Use
 	if !CanDraftReports(u) {
 		return Report{}, ErrForbidden
 	}
-	var out Report
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockReport(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := checkReportWritable(cur, in.Version); err != nil {
-			return err
-		}
+	out, err := changeReport(ctx, db, id, in.Version, ev, func(tx *gorm.DB, cur Report) (Report, reportChange, error) {
 		next := cur
 		next.Content.Excerpts = slices.DeleteFunc(slices.Clone(cur.Content.Excerpts), func(e ReportExcerpt) bool {
 			return e.ProgressID == in.ProgressID
@@ -627,14 +635,14 @@ func ChooseExcerpt(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Use
 				Where("progress_reports.id = ? AND period_id = ? AND status = ? AND narrative <> ''", in.ProgressID, cur.PeriodID, ProgressValidated).
 				Take(&pr).Error
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return Invalid("progress_id", "report.excerpt_not_validated")
+				return cur, reportChange{}, Invalid("progress_id", "report.excerpt_not_validated")
 			}
 			if err != nil {
-				return fmt.Errorf("narrative %d: %w", in.ProgressID, err)
+				return cur, reportChange{}, fmt.Errorf("narrative %d: %w", in.ProgressID, err)
 			}
 			st, _, err := ref.MemberStateByID(ctx, pr.MemberStateID)
 			if err != nil {
-				return err
+				return cur, reportChange{}, err
 			}
 			next.Content.Excerpts = append(next.Content.Excerpts, ReportExcerpt{ProgressID: pr.ID, Paragraph: pr.ParagraphNumber,
 				StateISO3: st.ISO3, Text: pr.Narrative})
@@ -645,10 +653,8 @@ func ChooseExcerpt(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Use
 				return strings.Compare(a.StateISO3, b.StateISO3)
 			})
 		}
-		next.GeneratedAt = time.Time{}
-		out, err = saveReport(tx, ev, cur, next, reportChange{Kind: "excerpts", Action: ActionReportExcerpts,
-			Audit: map[string]any{"progress_id": in.ProgressID, "quoted": in.Quote}})
-		return err
+		return next, reportChange{Kind: "excerpts", Action: ActionReportExcerpts,
+			Audit: map[string]any{"progress_id": in.ProgressID, "quoted": in.Quote}}, nil
 	})
 	if err != nil {
 		return out, fmt.Errorf("excerpt of report %d: %w", id, err)
@@ -660,25 +666,15 @@ func ChooseExcerpt(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Use
 // seen, in one transaction with its version and audit row: the one place a
 // report is issued (what follows an issue hangs on it).
 func TransitionReport(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to ReportStatus, note string, ev AuditContext) (Report, error) {
-	var out Report
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		cur, err := lockReport(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := checkReportWritable(cur, seen); err != nil {
-			return err
-		}
-		note = strings.TrimSpace(note)
+	note = strings.TrimSpace(note)
+	out, err := changeReport(ctx, db, id, seen, ev, func(_ *gorm.DB, cur Report) (Report, reportChange, error) {
 		if _, err := ReportWorkflow.checkFor(ReportActors(u), cur.Status, to, note); err != nil {
-			return err
+			return cur, reportChange{}, err
 		}
 		next := cur
 		next.Status = to
-		next.GeneratedAt = time.Time{}
-		out, err = saveReport(tx, ev, cur, next, reportChange{Kind: "transition", Action: ActionReportTransition, Note: note,
-			Audit: map[string]any{"note": note}})
-		return err
+		return next, reportChange{Kind: "transition", Action: ActionReportTransition, Note: note,
+			Audit: map[string]any{"note": note}}, nil
 	})
 	if err != nil {
 		return out, fmt.Errorf("report %d to %s: %w", id, to, err)
