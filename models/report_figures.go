@@ -45,6 +45,12 @@ func countReport(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *User,
 	return c, nil
 }
 
+// ReportSelfLink begins the link of a figure counted from a page of the
+// report itself (its list of the period's validated progress reports),
+// whose address is known once the report is stored: the views resolve it
+// (views.FigureHref).
+const ReportSelfLink = "report:"
+
 // link is a list's address with its filters, in a stable order.
 func link(path string, kv ...string) string {
 	q := url.Values{}
@@ -264,7 +270,7 @@ func deliveredParagraphs(ctx context.Context, db *gorm.DB, _ *ReferenceCache, u 
 		}, Table: trained},
 		ReportParagraph{Key: "assistance.partners", Section: SectionAssistance, Message: "report.p.partners", Figures: []ReportFigure{
 			count("Joint", s.Joint, all),
-			count("Partners", int64(len(byPartner)), "/admin/partners"),
+			count("Partners", int64(len(byPartner)), all),
 		}, Table: partners},
 	)
 	return nil
@@ -438,19 +444,19 @@ func progressParagraphs(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u
 	table := &ReportTable{Caption: "report.t.progress", Columns: columns(cols...)}
 	for _, op := range paras {
 		counts := byParagraph[strconv.Itoa(op.Number)]
-		href := "/paragraphs/" + strconv.Itoa(op.Number)
+		href := ReportSelfLink + "excerpts?paragraph=" + strconv.Itoa(op.Number)
 		var total int64
 		for _, n := range counts {
 			total += n
 		}
-		row := []ReportCell{textCell(strconv.Itoa(op.Number), href), countCell(total, href)}
+		row := []ReportCell{textCell(strconv.Itoa(op.Number), "/paragraphs/"+strconv.Itoa(op.Number)), countCell(total, href)}
 		for _, i := range Implementations() {
 			row = append(row, countCell(counts[string(i)], href))
 		}
 		table.Rows = append(table.Rows, row)
 	}
 	c.Paragraphs = append(c.Paragraphs, ReportParagraph{Key: "progress.overview", Section: SectionProgress, Message: "report.p.progress",
-		Figures: []ReportFigure{count("States", s.States, "/review"), count("Reports", s.Reports, "/review")}, Table: table})
+		Figures: []ReportFigure{count("States", s.States, ReportSelfLink+"excerpts"), count("Reports", s.Reports, ReportSelfLink+"excerpts")}, Table: table})
 	return nil
 }
 

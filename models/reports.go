@@ -682,7 +682,8 @@ func TransitionReport(ctx context.Context, db *gorm.DB, u *User, id int64, seen 
 	return out, nil
 }
 
-// NarrativeRow is a validated narrative the Secretariat may quote.
+// NarrativeRow is a validated progress report of the period, whose
+// narrative the Secretariat may quote.
 type NarrativeRow struct {
 	ID              int64
 	MemberStateID   int
@@ -691,13 +692,14 @@ type NarrativeRow struct {
 	Narrative       string
 }
 
-// ValidatedNarratives lists one page of the validated narratives of a
-// period that u may see, by paragraph then State, optionally of one
-// paragraph (0: all): one statement.
+// ValidatedNarratives lists one page of the validated progress reports of
+// a period that u may see, by paragraph then State, optionally of one
+// paragraph (0: all): the list section IV's figures are counted from, and
+// the narratives to quote. One statement.
 func ValidatedNarratives(ctx context.Context, db *gorm.DB, u *User, periodID int64, paragraph int, req PageRequest) (Page[NarrativeRow], error) {
 	q := db.WithContext(ctx).Table("progress_reports").Scopes(ProgressVisibleTo(u)).
 		Select("progress_reports.id, progress_reports.member_state_id, progress_reports.paragraph_number, progress_reports.implementation, progress_reports.narrative").
-		Where("progress_reports.period_id = ? AND progress_reports.status = ? AND progress_reports.narrative <> ''", periodID, ProgressValidated)
+		Where("progress_reports.period_id = ? AND progress_reports.status = ?", periodID, ProgressValidated)
 	if paragraph != 0 {
 		q = q.Where("progress_reports.paragraph_number = ?", paragraph)
 	}

@@ -249,6 +249,15 @@ func figureChangeText(ctx context.Context, ch models.FigureChange) string {
 	return tf(ctx, "report.figure_changed", "Name", ch.Name, "Was", was, "Now", FormatFigure(ctx, ch.Kind, ch.Now))
 }
 
+// FigureHref is the address of a figure's list: a page of the report
+// itself (models.ReportSelfLink) under the report's address.
+func FigureHref(id int64, link string) string {
+	if rest, ok := strings.CutPrefix(link, models.ReportSelfLink); ok {
+		return ReportHref(id) + "/" + rest
+	}
+	return link
+}
+
 func reportParagraphHref(id int64, key string) string {
 	return ReportHref(id) + "/paragraphs/" + key
 }

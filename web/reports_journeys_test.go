@@ -44,6 +44,7 @@ func TestJourneyTheSecretariatDraftsExportsAndIssuesThe2016Report(t *testing.T) 
 	sec := webtest.NewBrowserAs(t, "secretariat")
 	signInOn(t, sec, srv, "/paragraphs", secretariat)
 	sec.Step("follow Reports in the navigation", webtest.ClickLink(".site-nav", "Reports"), chromedp.WaitVisible(chromedp.CSS("#reports")))
+	axeClean(sec, "/reports")
 	sec.Step("generate the 2016 report", webtest.ClickAndWait(fmt.Sprintf("#generate-%d button", period)))
 	m := reportPathRE.FindStringSubmatch(path(t, sec))
 	if m == nil {
@@ -90,6 +91,20 @@ func TestJourneyTheSecretariatDraftsExportsAndIssuesThe2016Report(t *testing.T) 
 	}
 	if !sec.Exists("#p-5 .report-flag") || !strings.Contains(sec.Text("#p-5 .report-flag"), "Activities:") {
 		t.Errorf("paragraph 5's changed figures are not flagged")
+	}
+
+	// A narrative quoted under section IV.
+	sec.Step("choose excerpts", webtest.ClickLink(".report-actions", "Choose excerpts"), chromedp.WaitVisible(chromedp.CSS("#narratives")))
+	axeClean(sec, reportPath+"/excerpts")
+	var quoted string
+	evalJS(t, sec, "reading the first narrative", `document.querySelector('#narratives tbody tr:has(button) td[dir=auto]').textContent`, &quoted)
+	sec.Step("quote the first narrative", webtest.ClickAndWait(`#narratives tbody tr:has(button) form button[type=submit]`))
+	if got := flash(t, sec); got != "The excerpts were saved." {
+		t.Errorf("the flash says %q", got)
+	}
+	sec.Step("back to the report", webtest.ClickLink(".breadcrumb", "Report of the Secretary-General: Report to the seventy-first session (2016)"))
+	if got := sec.Text(".report-excerpts blockquote"); got != strings.TrimSpace(quoted) {
+		t.Errorf("section IV quotes %q, want %q", got, quoted)
 	}
 
 	// The DOCX, fetched with the browser's own session.

@@ -176,6 +176,11 @@ func TestTheSecretariatDraftsEditsExportsAndIssuesTheReport(t *testing.T) {
 			t.Errorf("the report lacks %q", want)
 		}
 	}
+	// Section IV's figures link to the period's validated reports, a page of
+	// the report itself.
+	if !strings.Contains(page.Body, `href="`+path+`/excerpts?paragraph=5"`) {
+		t.Error("the progress of paragraph 5 does not link to the period's validated reports on it")
+	}
 	if focal := cs.clients["focal_ken"].Get(t, path); focal.StatusCode != http.StatusForbidden {
 		t.Errorf("a focal point opened the report: %d", focal.StatusCode)
 	}
