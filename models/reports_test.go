@@ -253,6 +253,10 @@ func TestTheReportCountsEveryFigureOfAKnownDataset(t *testing.T) {
 	if g.Table.Rows[0][1].Link != "/needs?group=african" {
 		t.Errorf("needs of the African group link to %s", g.Table.Rows[0][1].Link)
 	}
+	// The list the group's figure links to counts the same needs.
+	if n, err := models.CountNeeds(context.Background(), f.db, f.secretariat, models.NeedFilter{Group: models.GroupAfrican}); err != nil || n != 2 {
+		t.Errorf("/needs?group=african counts %d needs (%v), want 2 as the report", n, err)
+	}
 	// Norway's 2015 commitment is its own row.
 	p, _, _ = c.Paragraph("contributions.overview")
 	if len(p.Table.Rows) != 3 {
