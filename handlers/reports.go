@@ -24,7 +24,7 @@ func (h *Handlers) Reports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ReportsPage(views.ReportsData{Periods: periods, Today: models.Today()}))
+	return render(c, http.StatusOK, views.ReportsPage(views.ReportsData{Periods: periods}))
 }
 
 // issuedRefused turns the refusal of a change to an issued report into a
@@ -53,7 +53,7 @@ func (h *Handlers) GenerateReport(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			return render(c, status, views.ReportsPage(views.ReportsData{Periods: periods, Today: models.Today(), Errors: errs}))
+			return render(c, status, views.ReportsPage(views.ReportsData{Periods: periods, Errors: errs}))
 		},
 		Stale: func() error {
 			// Someone generated it meanwhile: theirs is the report.
@@ -78,7 +78,7 @@ func (h *Handlers) reportParam(c echo.Context) (models.Report, error) {
 
 // reportDocument is a stored document with the names of the States its
 // excerpts quote, from the reference cache.
-func (h *Handlers) reportDocument(c echo.Context, content models.ReportContent, status models.ReportStatus) (views.ReportDocument, error) {
+func (h *Handlers) reportDocument(c echo.Context, content models.ReportContent) (views.ReportDocument, error) {
 	states, err := h.Reference.MemberStates(ctx(c))
 	if err != nil {
 		return views.ReportDocument{}, err
@@ -91,7 +91,7 @@ func (h *Handlers) reportDocument(c echo.Context, content models.ReportContent, 
 			}
 		}
 	}
-	return views.ReportDocument{Content: content, Status: status, StateNames: names}, nil
+	return views.ReportDocument{Content: content, StateNames: names}, nil
 }
 
 // reportPage renders a report's page with its versions and the steps the
@@ -101,7 +101,7 @@ func (h *Handlers) reportPage(c echo.Context, r models.Report, status int, step 
 	if err != nil {
 		return err
 	}
-	doc, err := h.reportDocument(c, r.Content, r.Status)
+	doc, err := h.reportDocument(c, r.Content)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (h *Handlers) PrintReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := h.reportDocument(c, r.Content, r.Status)
+	doc, err := h.reportDocument(c, r.Content)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (h *Handlers) ReportDOCX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := h.reportDocument(c, r.Content, r.Status)
+	doc, err := h.reportDocument(c, r.Content)
 	if err != nil {
 		return err
 	}
@@ -353,7 +353,7 @@ func (h *Handlers) ReportVersion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := h.reportDocument(c, v.Content, v.Status)
+	doc, err := h.reportDocument(c, v.Content)
 	if err != nil {
 		return err
 	}

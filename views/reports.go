@@ -16,7 +16,6 @@ import (
 // that generates it.
 type ReportsData struct {
 	Periods []models.ReportPeriodRow
-	Today   time.Time
 	Errors  []FieldError
 }
 
@@ -25,7 +24,6 @@ type ReportsData struct {
 // excerpts quote (from the reference cache).
 type ReportDocument struct {
 	Content    models.ReportContent
-	Status     models.ReportStatus
 	StateNames map[string]string // ISO3 → name in the reader's language
 }
 
@@ -265,9 +263,6 @@ func reportParagraphHref(id int64, key string) string {
 func reportVersionHref(id int64, v int) string {
 	return ReportHref(id) + "/versions/" + strconv.Itoa(v)
 }
-
-// excerptsOf lists the excerpts quoted on paragraph n of the resolution.
-func excerptsOf(c models.ReportContent) []models.ReportExcerpt { return c.Excerpts }
 
 func quoted(c models.ReportContent, id int64) bool {
 	for _, e := range c.Excerpts {

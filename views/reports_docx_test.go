@@ -26,7 +26,7 @@ func sampleReport() views.ReportDocument {
 		}
 		c.Paragraphs = append(c.Paragraphs, p)
 	}
-	return views.ReportDocument{Content: c, Status: models.ReportDraft}
+	return views.ReportDocument{Content: c}
 }
 
 func BenchmarkReportDOCX(b *testing.B) {

@@ -1492,7 +1492,7 @@ func reportExcerpts(doc ReportDocument) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, e := range excerptsOf(doc.Content) {
+			for _, e := range doc.Content.Excerpts {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 114, "<figure class=\"report-excerpt\"><blockquote dir=\"auto\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
