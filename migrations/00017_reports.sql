@@ -22,6 +22,7 @@ CREATE TABLE reports (
     updated_at   timestamptz NOT NULL DEFAULT now(),
     CHECK ((status = 'issued') = (issued_at IS NOT NULL))
 );
+-- The reports by status, latest first (the issued ones, for search).
 CREATE INDEX reports_status_idx ON reports (status, updated_at DESC);
 
 -- Every generation, edit, choice of excerpts and step of a report, as it
@@ -56,12 +57,7 @@ $$;
 CREATE TRIGGER reports_issued_frozen BEFORE UPDATE OR DELETE ON reports
     FOR EACH ROW EXECUTE FUNCTION reports_refuse_change_when_issued();
 
--- The report counts the needs the Secretariat marked met with the
--- activities it cited, and the treaty actions by date.
-CREATE INDEX need_met_by_activity_idx ON need_met_by (activity_id);
-
 -- +goose Down
-DROP INDEX need_met_by_activity_idx;
 DROP TABLE report_versions;
 DROP TABLE reports;
 DROP FUNCTION reports_refuse_change_when_issued();
