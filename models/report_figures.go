@@ -500,7 +500,7 @@ func contributionParagraphs(ctx context.Context, db *gorm.DB, _ *ReferenceCache,
 	var rows []groupedTotalsRow
 	err := convertedContributions(ctx, db, u, ContributionFilter{}).
 		Select("contributions.donor_organization_id AS donor_id, extract(year FROM contributions.value_date)::int AS year, "+totalsSelect).
-		Where("contributions.value_date < ?", until).
+		Where("contributions.value_date < ? AND contributions.status <> ?", until, ContributionCancelled). // they count nowhere
 		Group("donor_id, year, " + totalsGroup).Scan(&rows).Error
 	if err != nil {
 		return fmt.Errorf("report contributions: %w", err)
@@ -508,7 +508,7 @@ func contributionParagraphs(ctx context.Context, db *gorm.DB, _ *ReferenceCache,
 	var inKindRows []groupedTotalsRow
 	err = convertedContributions(ctx, db, u, ContributionFilter{Kind: ContributionInKind}).
 		Select("coalesce(contributions.in_kind_type, 'other') AS type, "+totalsSelect).
-		Where("contributions.value_date < ?", until).
+		Where("contributions.value_date < ? AND contributions.status <> ?", until, ContributionCancelled). // they count nowhere
 		Group("type, " + totalsGroup).Scan(&inKindRows).Error
 	if err != nil {
 		return fmt.Errorf("report contributions in kind: %w", err)

@@ -99,24 +99,29 @@ func newReportFixture(t *testing.T) reportFixture {
 
 	// Contributions, all in US dollars: Norway paid 1,000 and pledged 500
 	// in 2016 and committed 700 in 2015; the EU gave experts worth 300 in
-	// 2016. Norway's payment funds the workshop.
+	// 2016; Norway's cancelled 2014 grant counts nowhere. Its payment funds
+	// the workshop.
 	contribution := func(donor, kind, amount, date, status, inKind string) int64 {
-		paid := "NULL"
-		if status == "paid" {
+		paid, cancelled := "NULL", "NULL"
+		switch status {
+		case "paid":
 			paid = "'" + date + "'"
+		case "cancelled":
+			cancelled = "'" + date + "'"
 		}
 		var typ any
 		if inKind != "" {
 			typ = inKind
 		}
 		return sqlID(t, db, `INSERT INTO contributions (donor_organization_id, kind, title, amount, currency, value_date, status, paid_on,
-			in_kind_type, reported_by) VALUES ((SELECT id FROM donor_organizations WHERE slug = ?), ?, 'A contribution', ?, 'USD', ?, ?, `+paid+`, ?, 'donor')
+			cancelled_on, in_kind_type, reported_by) VALUES ((SELECT id FROM donor_organizations WHERE slug = ?), ?, 'A contribution', ?, 'USD', ?, ?, `+paid+`, `+cancelled+`, ?, 'donor')
 			RETURNING id`, donor, kind, amount, date, status, typ)
 	}
 	paid := contribution("norway", "financial", "1000", "2016-02-01", "paid", "")
 	contribution("norway", "financial", "500", "2016-03-01", "pledged", "")
 	contribution("norway", "financial", "700", "2015-06-01", "committed", "")
 	contribution("european-union", "in_kind", "300", "2016-04-01", "committed", "experts")
+	contribution("norway", "financial", "900", "2014-06-01", "cancelled", "")
 	sqlID(t, db, `INSERT INTO activity_funding (activity_id, contribution_id, amount) VALUES (?, ?, 200) RETURNING 0`, f.delivered, paid)
 	return f
 }
