@@ -99,8 +99,8 @@ func newReportFixture(t *testing.T) reportFixture {
 
 	// Contributions, all in US dollars: Norway paid 1,000 and pledged 500
 	// in 2016 and committed 700 in 2015; the EU gave experts worth 300 in
-	// 2016; Norway's cancelled 2014 grant counts nowhere. Its payment funds
-	// the workshop.
+	// 2016; Norway's cancelled 2014 grant counts nowhere. Norway's payment
+	// of 1,000 funds the workshop.
 	contribution := func(donor, kind, amount, date, status, inKind string) int64 {
 		paid, cancelled := "NULL", "NULL"
 		switch status {

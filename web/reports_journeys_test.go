@@ -118,6 +118,12 @@ func TestJourneyTheSecretariatDraftsExportsAndIssuesThe2016Report(t *testing.T) 
 		t.Errorf("the DOCX answer: %q", docx)
 	}
 
+	sec.Step("open the print view", webtest.ClickLink(".report-actions", "Print view (PDF)"), chromedp.WaitVisible(chromedp.CSS(".report-document")))
+	axeClean(sec, reportPath+"/print")
+	if sec.Exists(".report-edit-link") {
+		t.Error("the print view offers edits")
+	}
+	sec.Step("back to the report", chromedp.Navigate(srv.URL+reportPath))
 	sec.Step("send the report for review",
 		webtest.Click(`label[for="to-review"]`),
 		webtest.ClickAndWait(`form[action$="/transition"] button[type=submit]`))
