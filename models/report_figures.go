@@ -460,29 +460,6 @@ func progressParagraphs(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u
 	return nil
 }
 
-// groupedTotalsRow is totalsRow for one donor and year of value date, or
-// one in-kind type: scanned flat, as gorm fills no unexported embedded
-// struct.
-type groupedTotalsRow struct {
-	DonorID    int
-	Year       int
-	Type       string
-	Kind       ContributionKind
-	Status     ContributionStatus
-	Currency   string
-	HasRate    bool
-	Count      int
-	Amount     decimal.Decimal
-	USD        decimal.Decimal
-	PaidAmount decimal.Decimal
-	PaidUSD    decimal.Decimal
-}
-
-func (r groupedTotalsRow) totals() totalsRow {
-	return totalsRow{Kind: r.Kind, Status: r.Status, Currency: r.Currency, HasRate: r.HasRate, Count: r.Count,
-		Amount: r.Amount, USD: r.USD, PaidAmount: r.PaidAmount, PaidUSD: r.PaidUSD}
-}
-
 // donorFunded is what one donor's contributions paid for.
 type donorFunded struct {
 	DonorID               int
@@ -494,24 +471,26 @@ type donorFunded struct {
 // committed and paid and the pledges beside them, by donor and year; in
 // kind by type; and the activities they funded. Each figure is read from
 // ContributionTotals by its one method, so the report agrees with the
-// lists to the cent: three statements.
+// lists to the cent: two statements.
 func contributionParagraphs(ctx context.Context, db *gorm.DB, _ *ReferenceCache, u *User, _ ReportingPeriod, c *ReportContent) error {
 	until := time.Date(c.Year+1, 1, 1, 0, 0, 0, 0, time.UTC)
-	var rows []groupedTotalsRow
+	// One statement, two grouping sets: by donor and year, and by in-kind
+	// type (DonorBreakdown's shape, its rows read the same way).
+	var rows []breakdownRow
 	err := convertedContributions(ctx, db, u, ContributionFilter{}).
-		Select("contributions.donor_organization_id AS donor_id, extract(year FROM contributions.value_date)::int AS year, "+totalsSelect).
+		Select(`contributions.kind, contributions.status, contributions.currency, `+hasRateExpr+` AS has_rate,
+			CASE WHEN GROUPING(contributions.in_kind_type) = 1 THEN 'donor_year' ELSE 'in_kind_type' END AS dimension,
+			CASE WHEN GROUPING(contributions.in_kind_type) = 1
+				THEN contributions.donor_organization_id::text || '/' || extract(year FROM contributions.value_date)::int::text
+				ELSE coalesce(contributions.in_kind_type, '') END AS key,
+			count(*) AS count, sum(contributions.amount) AS amount, coalesce(sum(`+usdExpr+`), 0) AS usd,
+			sum(`+paidExpr+`) AS paid_amount, coalesce(sum(`+paidUSDExpr+`), 0) AS paid_usd`).
 		Where("contributions.value_date < ? AND contributions.status <> ?", until, ContributionCancelled). // they count nowhere
-		Group("donor_id, year, " + totalsGroup).Scan(&rows).Error
+		Group(`contributions.kind, contributions.status, contributions.currency, has_rate,
+			GROUPING SETS ((contributions.donor_organization_id, extract(year FROM contributions.value_date)), (contributions.in_kind_type))`).
+		Scan(&rows).Error
 	if err != nil {
 		return fmt.Errorf("report contributions: %w", err)
-	}
-	var inKindRows []groupedTotalsRow
-	err = convertedContributions(ctx, db, u, ContributionFilter{Kind: ContributionInKind}).
-		Select("coalesce(contributions.in_kind_type, 'other') AS type, "+totalsSelect).
-		Where("contributions.value_date < ? AND contributions.status <> ?", until, ContributionCancelled). // they count nowhere
-		Group("type, " + totalsGroup).Scan(&inKindRows).Error
-	if err != nil {
-		return fmt.Errorf("report contributions in kind: %w", err)
 	}
 	var funded []donorFunded
 	visible := contributionsQuery(subqueryContext(), db, u, ContributionFilter{}).Select("contributions.id, contributions.donor_organization_id")
@@ -535,14 +514,25 @@ func contributionParagraphs(ctx context.Context, db *gorm.DB, _ *ReferenceCache,
 	groups := map[key]*ContributionTotals{}
 	var all ContributionTotals
 	var keys []key
+	types := map[string]*ContributionTotals{}
 	for _, r := range rows {
-		k := key{r.DonorID, r.Year}
+		if r.Dimension == "in_kind_type" {
+			if types[r.Key] == nil {
+				types[r.Key] = &ContributionTotals{}
+			}
+			types[r.Key].rows = append(types[r.Key].rows, r.totals())
+			continue
+		}
+		donor, year, _ := strings.Cut(r.Key, "/")
+		var k key
+		k.donor, _ = strconv.Atoi(donor)
+		k.year, _ = strconv.Atoi(year)
 		if groups[k] == nil {
 			groups[k] = &ContributionTotals{}
 			keys = append(keys, k)
 		}
 		groups[k].rows = append(groups[k].rows, r.totals())
-		if r.Year == c.Year {
+		if k.year == c.Year {
 			all.rows = append(all.rows, r.totals())
 		}
 	}
@@ -566,13 +556,6 @@ func contributionParagraphs(ctx context.Context, db *gorm.DB, _ *ReferenceCache,
 			usdCell(t.InKind().USD, link("/contributions", "donor", d.Slug, "year", y, "kind", "in_kind"))})
 	}
 	inKind := &ReportTable{Caption: "report.t.in_kind", Columns: columns("report.col_in_kind_type", "report.col_value_usd", "report.col_pledged_usd")}
-	types := map[string]*ContributionTotals{}
-	for _, r := range inKindRows {
-		if types[r.Type] == nil {
-			types[r.Type] = &ContributionTotals{}
-		}
-		types[r.Type].rows = append(types[r.Type].rows, r.totals())
-	}
 	for _, ty := range InKindTypes {
 		t, ok := types[ty]
 		if !ok {
