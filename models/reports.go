@@ -553,6 +553,10 @@ type ParagraphInput struct {
 // figureToken matches {Name} in edited wording.
 var figureToken = regexp.MustCompile(`\{([A-Za-z][A-Za-z0-9]*)\}`)
 
+// FigureTokenIndex locates the {Name}s of a wording: for each, the start
+// and end of {Name} and of Name, as regexp's submatch indices.
+func FigureTokenIndex(text string) [][]int { return figureToken.FindAllStringSubmatchIndex(text, -1) }
+
 // FigureTokens lists the {Name}s of a wording.
 func FigureTokens(text string) []string {
 	var out []string

@@ -2,7 +2,6 @@ package views
 
 import (
 	"context"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -96,12 +95,15 @@ func reportTitle(ctx context.Context, c models.ReportContent) string {
 	return tf(ctx, "report.title", "Period", c.PeriodTitle.In(lang(ctx)))
 }
 
-// romanSections are the sections' numerals, as UN documents number them.
-var romanSections = map[int]string{1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
-
-// SectionHeading is a section's numbered heading.
+// SectionHeading is a section's heading, numbered in Roman numerals as UN
+// documents number them.
 func SectionHeading(ctx context.Context, section int) string {
-	return romanSections[section] + ". " + t(ctx, "report.section_"+strconv.Itoa(section))
+	numerals := [...]string{"", "I", "II", "III", "IV", "V", "VI"}
+	numeral := strconv.Itoa(section)
+	if section > 0 && section < len(numerals) {
+		numeral = numerals[section]
+	}
+	return numeral + ". " + t(ctx, "report.section_"+strconv.Itoa(section))
 }
 
 // numberedParagraph is a paragraph with its number in the whole report.
@@ -143,8 +145,6 @@ type TextPart struct {
 // catalogue's message can be cut at the figures and each linked.
 const figureMarker = "\x00"
 
-var figureToken = regexp.MustCompile(`\{([A-Za-z][A-Za-z0-9]*)\}`)
-
 // ParagraphParts is a paragraph's wording cut into text and figures: the
 // Secretariat's, whose {Name}s are the current figures, or the
 // catalogue's message for generated wording.
@@ -161,7 +161,7 @@ func ParagraphParts(ctx context.Context, p models.ReportParagraph) []TextPart {
 	if p.Edited != nil {
 		text := p.Edited.Text
 		last := 0
-		for _, m := range figureToken.FindAllStringSubmatchIndex(text, -1) {
+		for _, m := range models.FigureTokenIndex(text) {
 			if f := figure(text[m[2]:m[3]]); f != nil {
 				out = append(out, TextPart{Text: text[last:m[0]]}, TextPart{Figure: f})
 				last = m[1]
