@@ -461,8 +461,15 @@ func GenerateReport(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Us
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			out = Report{PeriodID: periodID, Status: ReportDraft, Content: fresh, GeneratedAt: fresh.GeneratedAt,
 				Version: 1, CreatedBy: actorID(ev)}
-			if err := tx.Omit("CreatedAt", "UpdatedAt", "IssuedAt").Create(&out).Error; err != nil {
-				return fmt.Errorf("create: %w", err)
+			// Two people generating the period's first report at once: the
+			// second finds the first's (a stale version, which leads to it).
+			res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "period_id"}}, DoNothing: true}).
+				Omit("CreatedAt", "UpdatedAt", "IssuedAt").Create(&out)
+			if res.Error != nil {
+				return fmt.Errorf("create: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				return fmt.Errorf("report of period %d generated meanwhile: %w", periodID, ErrStaleVersion)
 			}
 			if err := keepReportVersion(tx, ev, out, reportChange{Kind: "generated"}); err != nil {
 				return err

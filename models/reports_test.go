@@ -487,3 +487,27 @@ func TestTheDemoSeedDraftsThe2016ReportOnce(t *testing.T) {
 		t.Error("the demo report counts no validated progress report for 2016")
 	}
 }
+
+func TestTwoPeopleGeneratingThePeriodsFirstReportAtOnceMakeOne(t *testing.T) {
+	f := newReportFixture(t)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := models.GenerateReport(context.Background(), f.db, f.ref, f.secretariat, f.period, 0, f.ev())
+			errs <- err
+		}()
+	}
+	stale := 0
+	for range 2 {
+		if err := <-errs; errors.Is(err, models.ErrStaleVersion) {
+			stale++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int64
+	f.db.Model(&models.Report{}).Count(&n)
+	if n != 1 || stale > 1 {
+		t.Errorf("%d reports, %d generations refused as stale: want 1 report", n, stale)
+	}
+}
