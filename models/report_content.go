@@ -175,4 +175,3 @@ func (c *ReportContent) Scan(src any) error {
 
 // GormDataType is jsonb.
 func (ReportContent) GormDataType() string { return "jsonb" }
-
