@@ -493,11 +493,14 @@ func contributionParagraphs(ctx context.Context, db *gorm.DB, _ *ReferenceCache,
 		return fmt.Errorf("report contributions: %w", err)
 	}
 	var funded []donorFunded
+	// The contributions and the activities u may see: a link between them
+	// counts only when both ends are visible.
 	visible := contributionsQuery(subqueryContext(), db, u, ContributionFilter{}).Select("contributions.id, contributions.donor_organization_id")
+	activities := activitiesQuery(subqueryContext(), db, u, ActivityFilter{}).Select("activities.id, activities.status")
 	err = db.WithContext(ctx).Raw(`SELECT vc.donor_organization_id AS donor_id, count(DISTINCT f.activity_id) AS activities,
-			count(DISTINCT f.activity_id) FILTER (WHERE ac.status = 'delivered') AS delivered
-		FROM (?) vc JOIN activity_funding f ON f.contribution_id = vc.id JOIN activities ac ON ac.id = f.activity_id
-		GROUP BY vc.donor_organization_id`, visible).Scan(&funded).Error
+			count(DISTINCT f.activity_id) FILTER (WHERE va.status = 'delivered') AS delivered
+		FROM (?) vc JOIN activity_funding f ON f.contribution_id = vc.id JOIN (?) va ON va.id = f.activity_id
+		GROUP BY vc.donor_organization_id`, visible, activities).Scan(&funded).Error
 	if err != nil {
 		return fmt.Errorf("report funded activities: %w", err)
 	}
