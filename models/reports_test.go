@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"gorm.io/gorm"
@@ -322,6 +323,21 @@ func TestEditedWordingSurvivesRegenerationAndAChangedFigureIsFlagged(t *testing.
 	if r.Content.Flagged() != 0 {
 		t.Errorf("still flagged after the wording was saved over the new figures")
 	}
+	// Going back to the generated wording drops the Secretariat's.
+	back, err := models.EditReportParagraph(ctx, f.db, f.secretariat, r.ID, "intro.scope",
+		models.ParagraphInput{Text: "Covered period.", Version: r.Version}, f.ev())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err = models.EditReportParagraph(ctx, f.db, f.secretariat, r.ID, "intro.scope",
+		models.ParagraphInput{Restore: true, Version: back.Version}, f.ev())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _, _ := back.Content.Paragraph("intro.scope"); p.Edited != nil {
+		t.Errorf("the restored paragraph still has the wording %q", p.Edited.Text)
+	}
+	r = back
 	// A token the paragraph has no figure for is refused.
 	_, err = models.EditReportParagraph(ctx, f.db, f.secretariat, r.ID, "assistance.delivered",
 		models.ParagraphInput{Text: "{Nonsense}", Version: r.Version}, f.ev())
@@ -343,8 +359,8 @@ func TestEditedWordingSurvivesRegenerationAndAChangedFigureIsFlagged(t *testing.
 	for _, v := range versions {
 		kinds = append(kinds, v.Kind)
 	}
-	if len(kinds) != 4 || kinds[0] != "edited" || kinds[1] != "regenerated" || kinds[2] != "edited" || kinds[3] != "generated" {
-		t.Errorf("versions %v, want edited, regenerated, edited, generated (newest first)", kinds)
+	if want := []string{"edited", "edited", "edited", "regenerated", "edited", "generated"}; !slices.Equal(kinds, want) {
+		t.Errorf("versions %v, want %v (newest first)", kinds, want)
 	}
 	v, err := models.ReportVersionByNumber(ctx, f.db, r.ID, 1)
 	if err != nil {
