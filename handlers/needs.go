@@ -21,7 +21,7 @@ func (h *Handlers) needFilter(c echo.Context) (models.NeedFilter, views.NeedFilt
 	form := views.NeedFilterForm{
 		State: strings.ToUpper(strings.TrimSpace(q.Get("state"))), Paragraph: q.Get("paragraph"), Theme: q.Get("theme"),
 		Status: q.Get("status"), Priority: q.Get("priority"), Visibility: q.Get("visibility"),
-		Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Funding: q.Get("funding"),
+		Query: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"), Funding: q.Get("funding"), Group: q.Get("group"),
 	}
 	var f models.NeedFilter
 	if form.State != "" {
@@ -31,6 +31,11 @@ func (h *Handlers) needFilter(c echo.Context) (models.NeedFilter, views.NeedFilt
 		} else {
 			form.State = ""
 		}
+	}
+	if models.RegionalGroup(form.Group).Valid() {
+		f.Group = models.RegionalGroup(form.Group)
+	} else {
+		form.Group = ""
 	}
 	if n, err := strconv.Atoi(form.Paragraph); err == nil && n > 0 && n < 1000 {
 		f.Paragraph = n

@@ -101,6 +101,12 @@ const (
 	ActionNotificationSettings AuditAction = "user.notification_settings_saved"
 	ActionDonorInterests       AuditAction = "donor.interests_saved"
 	ActionJobRetried           AuditAction = "job.retried"
+
+	ActionReportGenerated   AuditAction = "report.generated"
+	ActionReportRegenerated AuditAction = "report.regenerated"
+	ActionReportEdited      AuditAction = "report.paragraph_edited"
+	ActionReportExcerpts    AuditAction = "report.excerpts_chosen"
+	ActionReportTransition  AuditAction = "report.status_changed"
 )
 
 // Family is the part of the action before the dot ("user", "need").
@@ -111,7 +117,7 @@ func (a AuditAction) Family() string {
 
 // AuditFamilies are the families the audit filter offers, in order.
 func AuditFamilies() []string {
-	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity", "donor", "job"}
+	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity", "report", "donor", "job"}
 }
 
 // AuditTarget is the record an event is about.

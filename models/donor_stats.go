@@ -169,6 +169,12 @@ type breakdownRow struct {
 	PaidUSD    decimal.Decimal
 }
 
+// totals is the row as one group of ContributionTotals.
+func (r breakdownRow) totals() totalsRow {
+	return totalsRow{Kind: r.Kind, Status: r.Status, Currency: r.Currency, HasRate: r.HasRate, Count: r.Count,
+		Amount: r.Amount, USD: r.USD, PaidAmount: r.PaidAmount, PaidUSD: r.PaidUSD}
+}
+
 // breakdownSelect sums the converted contributions (the subquery c) by
 // kind, status, currency and rate within every grouping set, naming the
 // set and its key, so one statement gives the whole and every dimension.
@@ -223,8 +229,7 @@ func assembleBreakdown(rows []breakdownRow) ContributionBreakdown {
 	var b ContributionBreakdown
 	byDim := map[string]map[string]*ContributionTotals{}
 	for _, r := range rows {
-		tr := totalsRow{Kind: r.Kind, Status: r.Status, Currency: r.Currency, HasRate: r.HasRate, Count: r.Count,
-			Amount: r.Amount, USD: r.USD, PaidAmount: r.PaidAmount, PaidUSD: r.PaidUSD}
+		tr := r.totals()
 		if r.Dimension == "" {
 			b.Totals.rows = append(b.Totals.rows, tr)
 			continue

@@ -524,6 +524,7 @@ func NeedByID(ctx context.Context, db *gorm.DB, u *User, id int64) (NeedPage, er
 // NeedFilter narrows the list of needs.
 type NeedFilter struct {
 	MemberStateID int
+	Group         RegionalGroup // of the need's State
 	Paragraph     int
 	Theme         string
 	Status        NeedStatus
@@ -590,6 +591,9 @@ func needsQuery(ctx context.Context, db *gorm.DB, u *User, f NeedFilter) *gorm.D
 	q := db.WithContext(ctx).Model(&Need{}).Select(needColumns).Scopes(NeedsVisibleTo(u))
 	if f.MemberStateID != 0 {
 		q = q.Where("needs.member_state_id = ?", f.MemberStateID)
+	}
+	if f.Group != "" {
+		q = q.Where("needs.member_state_id IN (SELECT id FROM member_states WHERE regional_group = ?)", f.Group)
 	}
 	if f.Paragraph != 0 {
 		q = q.Where("needs.paragraphs @> ARRAY[?]::int[]", f.Paragraph)

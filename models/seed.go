@@ -102,6 +102,10 @@ func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	reported, err := seedDemoReport(ctx, db)
+	if err != nil {
+		return "", err
+	}
 	summary := fmt.Sprintf("demo data: %d demo account(s) invited (synthetic, example.org addresses)", invited)
 	if ws.Empty() {
 		summary += "; the demo needs, progress reports and treaty actions were there already"
@@ -115,7 +119,12 @@ func SeedDemo(ctx context.Context, db *gorm.DB) (string, error) {
 			demoRateGap.Currency + " has no rate for " + demoRateGap.Month.Format(rateMonthLayout) + ")"
 	}
 	if as.Empty() {
-		return summary + "; the demo activities were there already", nil
+		summary += "; the demo activities were there already"
+	} else {
+		summary += "; " + as.String() + ` added (synthetic: titles end in "(demo)")`
 	}
-	return summary + "; " + as.String() + ` added (synthetic: titles end in "(demo)")`, nil
+	if reported {
+		summary += "; the 2016 report of the Secretary-General drafted (/reports)"
+	}
+	return summary, nil
 }

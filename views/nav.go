@@ -46,6 +46,9 @@ func siteNav(ctx context.Context) []navLink {
 		links = append(links, navLink{Href: "/review", Label: t(ctx, "nav.review"),
 			Count: w.Review(), CountLabel: tn(ctx, "nav.waiting_count", w.Review())})
 	}
+	if policy.Anyone(u, policy.DraftReports) {
+		links = append(links, navLink{Href: "/reports", Label: t(ctx, "nav.reports")})
+	}
 	if admin := adminNavLinks(ctx); len(admin) > 0 {
 		links = append(links, navLink{Href: admin[0].Href, Section: "/admin", Label: t(ctx, "nav.admin")})
 	}

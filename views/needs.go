@@ -24,13 +24,14 @@ type NeedRow struct {
 type NeedFilterForm struct {
 	State, Paragraph, Theme, Status, Priority, Visibility, Query, Sort string
 	Funding                                                            string // "gap": not fully funded
+	Group                                                              string // a regional group (the report's links)
 }
 
 // Query_ is the filter as a query string, for pagination and export links.
 func (f NeedFilterForm) Query_() url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"state": f.State, "paragraph": f.Paragraph, "theme": f.Theme, "status": f.Status,
-		"priority": f.Priority, "visibility": f.Visibility, "q": f.Query, "sort": f.Sort, "funding": f.Funding} {
+		"priority": f.Priority, "visibility": f.Visibility, "q": f.Query, "sort": f.Sort, "funding": f.Funding, "group": f.Group} {
 		if v != "" {
 			q.Set(k, v)
 		}

@@ -122,6 +122,23 @@ func (s *Server) routes() {
 	post("/states/:iso3/progress/:n/transition", policy.ReadProgress, h.ProgressTransition)
 	get("/states/:iso3/progress/:n/versions/:v", policy.ReadProgress, h.ProgressVersion)
 	get("/admin/periods", policy.Review, h.AdminPeriods)
+
+	// The report of the Secretary-General (operative paragraph 17): one per
+	// period, generated from the records as the Secretariat sees them,
+	// edited, versioned and issued (models.ReportWorkflow decides); the
+	// DOCX and the print view are rendered from the stored report.
+	get("/reports", policy.DraftReports, h.Reports)
+	post("/reports", policy.DraftReports, h.GenerateReport)
+	get("/reports/:id", policy.DraftReports, h.Report)
+	post("/reports/:id/generate", policy.DraftReports, h.RegenerateReport)
+	get("/reports/:id/print", policy.DraftReports, h.PrintReport)
+	get("/reports/:id/report.docx", policy.DraftReports, h.ReportDOCX)
+	get("/reports/:id/paragraphs/:key", policy.DraftReports, h.EditReportParagraph)
+	post("/reports/:id/paragraphs/:key", policy.DraftReports, h.SaveReportParagraph)
+	get("/reports/:id/excerpts", policy.DraftReports, h.ReportExcerpts)
+	post("/reports/:id/excerpts", policy.DraftReports, h.ChooseReportExcerpt)
+	post("/reports/:id/transition", policy.DraftReports, h.ReportTransition)
+	get("/reports/:id/versions/:v", policy.DraftReports, h.ReportVersion)
 	get("/admin/periods/new", policy.Review, h.AdminNewPeriod)
 	post("/admin/periods", policy.Review, h.AdminCreatePeriod)
 	get("/admin/periods/:id", policy.Review, h.AdminPeriod)

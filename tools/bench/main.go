@@ -76,6 +76,10 @@ var pages = []page{
 	{"activities, 50 rows, anonymous", "/activities", "/activities", ""},
 	{"dashboard (Secretariat)", "/dashboard", "/dashboard", "secretariat@example.org"},
 	{"dashboard (focal point)", "/dashboard", "/dashboard", "focal.ken@example.org"},
+	// The demo's 2016 report (the first report of the fresh database), and
+	// its DOCX, rendered from the stored report whatever the data's size.
+	{"report of the Secretary-General (Secretariat)", "/reports/1", "/reports/:id", "secretariat@example.org"},
+	{"report DOCX (Secretariat)", "/reports/1/report.docx", "/reports/:id/report.docx", "secretariat@example.org"},
 }
 
 // iatiDonor is the organization whose page and IATI file are driven: at

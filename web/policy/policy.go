@@ -80,6 +80,10 @@ const (
 	// ManageJobs: see the job queue's failing jobs (emails, reminders) and
 	// retry them (administrators).
 	ManageJobs Permission = "manage_jobs"
+	// DraftReports: generate, edit, export and issue the report of the
+	// Secretary-General under operative paragraph 17 (the Secretariat and
+	// administrators; models.ReportActors).
+	DraftReports Permission = "draft_reports"
 )
 
 // Object is what a permission applies to, when it applies to one thing.
@@ -155,6 +159,8 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return models.CanManagePartners(u)
 	case RecordActivities:
 		return models.CanRecordActivities(u)
+	case DraftReports:
+		return models.CanDraftReports(u)
 	case ConfirmParticipation:
 		if o.MemberStateID == 0 {
 			return u.HasRole(models.RoleAdmin) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)

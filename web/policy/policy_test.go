@@ -41,6 +41,10 @@ func TestThePolicy(t *testing.T) {
 		want bool
 	}{
 		{"anyone reads public pages", anonymous, policy.ReadPublic, policy.Object{}, true},
+		{"the Secretariat drafts the report", secretariat, policy.DraftReports, policy.Object{}, true},
+		{"administrators do", admin, policy.DraftReports, policy.Object{}, true},
+		{"a focal point does not", focalKenya, policy.DraftReports, policy.Object{}, false},
+		{"nor a donor", donorNorway, policy.DraftReports, policy.Object{}, false},
 		{"a pending account does not", pending, policy.ReadPublic, policy.Object{}, false},
 		{"a pending account sees its waiting page", pending, policy.SeeWaitingPage, policy.Object{}, true},
 		{"an active one does not need it", viewer, policy.SeeWaitingPage, policy.Object{}, false},
