@@ -10,6 +10,7 @@ import (
 
 	"ctap/models"
 	"ctap/views"
+	"ctap/web/policy"
 	"ctap/web/reqctx"
 )
 
@@ -17,14 +18,20 @@ import (
 // version's own page stays reachable by its number).
 const reportVersionsShown = 20
 
-// Reports lists the periods, each with its report or the button that
-// generates it: one statement.
+// Reports lists, to those who draft, the periods, each with its report or
+// the button that generates it; to everyone else the issued reports. One
+// statement.
 func (h *Handlers) Reports(c echo.Context) error {
-	periods, err := models.ListReportPeriods(ctx(c), h.DB)
+	drafting := policy.Anyone(reqctx.User(ctx(c)), policy.DraftReports)
+	list := models.ListIssuedReports
+	if drafting {
+		list = models.ListReportPeriods
+	}
+	periods, err := list(ctx(c), h.DB)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ReportsPage(views.ReportsData{Periods: periods}))
+	return render(c, http.StatusOK, views.ReportsPage(views.ReportsData{Periods: periods, Drafting: drafting}))
 }
 
 // issuedRefused turns the refusal of a change to an issued report into a
@@ -53,7 +60,7 @@ func (h *Handlers) GenerateReport(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			return render(c, status, views.ReportsPage(views.ReportsData{Periods: periods, Errors: errs}))
+			return render(c, status, views.ReportsPage(views.ReportsData{Periods: periods, Errors: errs, Drafting: true}))
 		},
 		Stale: func() error {
 			// Someone generated it meanwhile: theirs is the report.
@@ -67,13 +74,22 @@ func (h *Handlers) GenerateReport(c echo.Context) error {
 	})
 }
 
-// reportParam loads the report of the :id in the path.
+// reportParam loads the report of the :id in the path, if the person may
+// read it (a draft is answered 404 to those who do not draft, as if it
+// did not exist).
 func (h *Handlers) reportParam(c echo.Context) (models.Report, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return models.Report{}, echo.ErrNotFound
 	}
-	return models.ReportByID(ctx(c), h.DB, id)
+	r, err := models.ReportByID(ctx(c), h.DB, id)
+	if err != nil {
+		return r, err
+	}
+	if !policy.Can(reqctx.User(ctx(c)), policy.ReadReport, policy.ReportObject(r)) {
+		return r, echo.ErrNotFound
+	}
+	return r, nil
 }
 
 // reportDocument is a stored document with the names of the States its
@@ -109,6 +125,7 @@ func (h *Handlers) reportPage(c echo.Context, r models.Report, status int, step 
 	return render(c, status, views.ReportPage(views.ReportData{
 		Report: r, Document: doc, Versions: versions, Transition: step,
 		Transitions: models.ReportWorkflow.AvailableFor(models.ReportActors(u), r.Status),
+		Drafting:    policy.Anyone(u, policy.DraftReports),
 	}))
 }
 

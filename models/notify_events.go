@@ -155,3 +155,18 @@ func contributionPaid(tx *gorm.DB, ev AuditContext, c Contribution) error {
 func invitationSent(tx *gorm.DB, inv Invitation) error {
 	return enqueue(tx, river.InsertManyParams{Args: InvitationEmail{InvitationID: inv.ID}})
 }
+
+// reportIssued tells everyone with a role that the report of the
+// Secretary-General for a period is issued (a public document from then).
+func reportIssued(tx *gorm.DB, ev AuditContext, r Report) error {
+	var p ReportingPeriod
+	if err := tx.Take(&p, r.PeriodID).Error; err != nil {
+		return fmt.Errorf("report %d issued: %w", r.ID, err)
+	}
+	_, err := notify(tx, ev, notice{
+		Kind: NotifyReportIssued, SubjectKind: "report", SubjectID: r.ID, To: everyoneWithARole(),
+		Link:   "/reports/" + strconv.FormatInt(r.ID, 10),
+		Params: NotificationParams{"Period": p.Title.In("en"), "PeriodFr": p.Title.In("fr")},
+	})
+	return err
+}

@@ -60,6 +60,26 @@ func ReportActors(u *User) []Actor {
 // CanDraftReports tells whether u generates, edits and issues reports.
 func CanDraftReports(u *User) bool { return len(ReportActors(u)) > 0 }
 
+// CanReadReport tells whether u may read a report in status s: an issued
+// report is a document of the General Assembly, read by anyone; a draft
+// or one under review only by those who draft.
+func CanReadReport(u *User, s ReportStatus) bool { return s == ReportIssued || CanDraftReports(u) }
+
+// ListIssuedReports lists the issued reports with their periods, newest
+// first: what /reports shows to those who do not draft (one statement).
+func ListIssuedReports(ctx context.Context, db *gorm.DB) ([]ReportPeriodRow, error) {
+	var out []ReportPeriodRow
+	err := db.WithContext(ctx).Table("reporting_periods").
+		Select(`reporting_periods.*, r.id AS report_id, r.status AS report_status, r.version AS report_version,
+			r.updated_at AS report_updated`).
+		Joins("JOIN reports r ON r.period_id = reporting_periods.id AND r.status = ?", ReportIssued).
+		Order("reporting_periods.opens_on DESC, reporting_periods.id DESC").Limit(maxChooserPeriods).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("issued reports: %w", err)
+	}
+	return out, nil
+}
+
 // The report's sections, as a report of the Secretary-General has them.
 const (
 	SectionIntroduction  = 1
@@ -513,12 +533,17 @@ func ChooseExcerpt(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Use
 // report is issued (what follows an issue hangs on it).
 func TransitionReport(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to ReportStatus, note string, ev AuditContext) (Report, error) {
 	note = strings.TrimSpace(note)
-	out, err := changeReport(ctx, db, id, seen, ev, func(_ *gorm.DB, cur Report) (Report, reportChange, error) {
+	out, err := changeReport(ctx, db, id, seen, ev, func(tx *gorm.DB, cur Report) (Report, reportChange, error) {
 		if _, err := ReportWorkflow.checkFor(ReportActors(u), cur.Status, to, note); err != nil {
 			return cur, reportChange{}, err
 		}
 		next := cur
 		next.Status = to
+		if to == ReportIssued {
+			if err := reportIssued(tx, ev, cur); err != nil {
+				return cur, reportChange{}, err
+			}
+		}
 		return next, reportChange{Kind: "transition", Action: ActionReportTransition, Note: note,
 			Audit: map[string]any{"note": note}}, nil
 	})

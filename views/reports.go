@@ -16,6 +16,9 @@ import (
 type ReportsData struct {
 	Periods []models.ReportPeriodRow
 	Errors  []FieldError
+	// Drafting: the person drafts reports (every period, with the button
+	// that generates a report); otherwise the issued reports only.
+	Drafting bool
 }
 
 // ReportDocument is a report as the page, the print view, a version and
@@ -36,6 +39,9 @@ type ReportData struct {
 	Version     *models.ReportVersion
 	Print       bool
 	Transition  ReportTransitionForm
+	// Drafting: the person drafts reports and sees the workflow and the
+	// versions; a reader of an issued report sees the document.
+	Drafting bool
 }
 
 // ReportTransitionForm is a step asked of the report's workflow.

@@ -181,8 +181,12 @@ func TestTheSecretariatDraftsEditsExportsAndIssuesTheReport(t *testing.T) {
 	if !strings.Contains(page.Body, `href="`+path+`/excerpts?paragraph=5"`) {
 		t.Error("the progress of paragraph 5 does not link to the period's validated reports on it")
 	}
-	if focal := cs.clients["focal_ken"].Get(t, path); focal.StatusCode != http.StatusForbidden {
-		t.Errorf("a focal point opened the report: %d", focal.StatusCode)
+	// A draft is the Secretariat's: to anyone else it does not exist.
+	if focal := cs.clients["focal_ken"].Get(t, path); focal.StatusCode != http.StatusNotFound {
+		t.Errorf("a focal point opened the draft report: %d, want 404", focal.StatusCode)
+	}
+	if list := cs.clients["focal_ken"].Get(t, "/reports"); strings.Contains(list.Body, path) {
+		t.Error("the list shows a focal point the draft")
 	}
 
 	edit := path + "/paragraphs/assistance.delivered"
@@ -299,6 +303,25 @@ func TestTheSecretariatDraftsEditsExportsAndIssuesTheReport(t *testing.T) {
 	refused = postForm(t, sec, path+"/print", path+"/generate", url.Values{"version": {latest}})
 	if refused.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("a regeneration of the issued report: %d", refused.StatusCode)
+	}
+
+	// Issued, it is a document of the General Assembly: everyone with a
+	// role was told, and anyone reads it, without the drafting controls.
+	focal := cs.clients["focal_ken"]
+	if notes := focal.Get(t, "/notifications"); !strings.Contains(notes.Body, "has been issued.") {
+		t.Error("the focal point was not told the report was issued")
+	}
+	for _, c := range []*webtest.Client{focal, cs.clients["anonymous"]} {
+		read := c.Get(t, path)
+		if read.StatusCode != http.StatusOK || strings.Contains(read.Body, "/transition") || strings.Contains(read.Body, "/versions/") {
+			t.Errorf("the issued report for a reader: %d (with the drafting controls?)", read.StatusCode)
+		}
+		if docx := c.Get(t, path+"/report.docx"); docx.StatusCode != http.StatusOK {
+			t.Errorf("the issued report's DOCX for a reader: %d", docx.StatusCode)
+		}
+		if list := c.Get(t, "/reports"); !strings.Contains(list.Body, `href="`+path+`"`) {
+			t.Error("the list of issued reports does not lead to it")
+		}
 	}
 }
 

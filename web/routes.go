@@ -127,12 +127,12 @@ func (s *Server) routes() {
 	// period, generated from the records as the Secretariat sees them,
 	// edited, versioned and issued (models.ReportWorkflow decides); the
 	// DOCX and the print view are rendered from the stored report.
-	get("/reports", policy.DraftReports, h.Reports)
+	get("/reports", policy.ReadReport, h.Reports) // issued reports for all, every period's for drafters
 	post("/reports", policy.DraftReports, h.GenerateReport)
-	get("/reports/:id", policy.DraftReports, h.Report)
+	get("/reports/:id", policy.ReadReport, h.Report)
 	post("/reports/:id/generate", policy.DraftReports, h.RegenerateReport)
-	get("/reports/:id/print", policy.DraftReports, h.PrintReport)
-	get("/reports/:id/report.docx", policy.DraftReports, h.ReportDOCX)
+	get("/reports/:id/print", policy.ReadReport, h.PrintReport)
+	get("/reports/:id/report.docx", policy.ReadReport, h.ReportDOCX)
 	get("/reports/:id/paragraphs/:key", policy.DraftReports, h.EditReportParagraph)
 	post("/reports/:id/paragraphs/:key", policy.DraftReports, h.SaveReportParagraph)
 	get("/reports/:id/excerpts", policy.DraftReports, h.ReportExcerpts)

@@ -84,6 +84,11 @@ const (
 	// Secretary-General under operative paragraph 17 (the Secretariat and
 	// administrators; models.ReportActors).
 	DraftReports Permission = "draft_reports"
+	// ReadReport: read a report of the Secretary-General (anyone once it
+	// is issued, those who draft before; models.CanReadReport). The object
+	// carries the report's status; the route guard lets anyone reach the
+	// handler, which asks with the report.
+	ReadReport Permission = "read_report"
 )
 
 // Object is what a permission applies to, when it applies to one thing.
@@ -91,7 +96,11 @@ type Object struct {
 	MemberStateID       int
 	DonorOrganizationID int
 	Need                *models.Need
+	Report              *models.Report
 }
+
+// ReportObject is the object for one report of the Secretary-General.
+func ReportObject(r models.Report) Object { return Object{Report: &r} }
 
 // NeedObject is the object for one need.
 func NeedObject(n models.Need) Object { return Object{MemberStateID: n.MemberStateID, Need: &n} }
@@ -161,6 +170,11 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return models.CanRecordActivities(u)
 	case DraftReports:
 		return models.CanDraftReports(u)
+	case ReadReport:
+		if o.Report == nil {
+			return !pending
+		}
+		return !pending && models.CanReadReport(u, o.Report.Status)
 	case ConfirmParticipation:
 		if o.MemberStateID == 0 {
 			return u.HasRole(models.RoleAdmin) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
