@@ -41,7 +41,6 @@ func needChanged(tx *gorm.DB, ev AuditContext, from NeedStatus, wasVisible NeedV
 		Params: NotificationParams{"Title": n.Title, "State": iso3},
 	}
 	if from != n.Status {
-		about.Kind = ""
 		switch n.Status {
 		case NeedSubmitted:
 			about.Kind, about.To = NotifyNeedSubmitted, secretariatAudience()
@@ -90,14 +89,14 @@ func interestedDonors(n Need) audience {
 // paragraph moved to status to.
 func progressChanged(tx *gorm.DB, ev AuditContext, r ProgressReport, p ReportingPeriod, to ProgressStatus) error {
 	var kind NotificationKind
-	var to_ audience
+	var who audience
 	switch to {
 	case ProgressSubmitted:
-		kind, to_ = NotifyProgressSubmitted, secretariatAudience()
+		kind, who = NotifyProgressSubmitted, secretariatAudience()
 	case ProgressReturned:
-		kind, to_ = NotifyProgressReturned, focalPointsOf(r.MemberStateID)
+		kind, who = NotifyProgressReturned, focalPointsOf(r.MemberStateID)
 	case ProgressValidated:
-		kind, to_ = NotifyProgressValidated, focalPointsOf(r.MemberStateID)
+		kind, who = NotifyProgressValidated, focalPointsOf(r.MemberStateID)
 	default:
 		return nil
 	}
@@ -107,7 +106,7 @@ func progressChanged(tx *gorm.DB, ev AuditContext, r ProgressReport, p Reporting
 	}
 	n := strconv.Itoa(r.ParagraphNumber)
 	_, err = notify(tx, ev, notice{
-		Kind: kind, SubjectKind: "progress_report", SubjectID: r.ID, To: to_,
+		Kind: kind, SubjectKind: "progress_report", SubjectID: r.ID, To: who,
 		Link:   "/states/" + iso3 + "/progress/" + n + "?period=" + strconv.FormatInt(p.ID, 10),
 		Params: NotificationParams{"State": iso3, "Paragraph": n, "Period": p.Title.In("en"), "PeriodFr": p.Title.In("fr")},
 	})
