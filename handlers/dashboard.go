@@ -12,17 +12,12 @@ import (
 )
 
 // dashboardData reads the dashboard's figures as u (nil: anonymous, the
-// public records, kept for a minute) may see them: one statement (the
-// instruments' names come from the reference cache).
+// public records) may see them, kept for a minute per visibility class:
+// one statement when counted (the instruments' names come from the
+// reference cache).
 func (h *Handlers) dashboardData(c echo.Context, u *models.User) (views.DashboardData, error) {
 	today := models.Today()
-	var figures models.Dashboard
-	var err error
-	if u == nil {
-		figures, err = h.PublicDashboard.Get(ctx(c), today)
-	} else {
-		figures, err = models.LoadDashboard(ctx(c), h.DB, u, today)
-	}
+	figures, err := h.Dashboards.Get(ctx(c), u, today)
 	if err != nil {
 		return views.DashboardData{}, err
 	}

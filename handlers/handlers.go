@@ -43,9 +43,9 @@ type Handlers struct {
 	Reference *models.ReferenceCache
 	// Validate checks the shape of decoded forms (see form.go).
 	Validate *models.FormChecker
-	// PublicDashboard keeps the home page's public figures for a short
-	// while (CTAP_PUBLIC_CACHE_TTL).
-	PublicDashboard *models.PublicDashboard
+	// Dashboards keeps the dashboards' figures for a short while, one copy
+	// per visibility class (CTAP_DASHBOARD_CACHE_TTL).
+	Dashboards *models.DashboardCache
 	// Jobs lists and retries the job queue's failing jobs (/admin/jobs).
 	Jobs *jobs.Queue
 	// MailpitURL is the development mail catcher's API (/dev-mail), "" when

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ type Dashboard struct {
 	// Funding is, for each year with a contribution or a costed need, the
 	// contributions of that year and the cost of the needs recorded then.
 	Funding []YearFunding
+	// CountedAt is when the figures were counted (a kept copy is older
+	// than the request: DashboardCache).
+	CountedAt time.Time
 }
 
 // InstrumentParties is how many States became parties to one instrument
@@ -296,41 +300,81 @@ func assembleDashboard(ratifications, period, progress, byStatus, byTheme, needs
 		d.Funding = append(d.Funding, *f)
 	}
 	slices.SortFunc(d.Funding, func(a, b YearFunding) int { return a.Year - b.Year })
+	d.CountedAt = time.Now().UTC()
 	return d, nil
 }
 
-// PublicDashboard keeps the public figures (what anonymous visitors see on
-// the home page) for TTL: they add up every public record, which at
-// production scale costs tens of milliseconds of the database's time per
-// request, for figures that change a few times a day. Every visitor
-// sees the same figures, so one copy serves all; a change shows within
-// TTL. TTL 0 reads them every time.
-type PublicDashboard struct {
+// VisibilityClass names the records u may see, for caching what they add
+// up to: the scopes of visibility.go decide from the account's status,
+// role, State and donor organization only, so two people with the same
+// class see the same records. Anonymous visitors (and pending accounts)
+// are "public".
+func VisibilityClass(u *User) string {
+	if u == nil || u.Status != StatusActive || u.Role == nil {
+		return "public"
+	}
+	class := string(*u.Role)
+	if u.MemberStateID != nil {
+		class += ":state=" + strconv.Itoa(*u.MemberStateID)
+	}
+	if u.DonorOrganizationID != nil {
+		class += ":donor=" + strconv.Itoa(*u.DonorOrganizationID)
+	}
+	return class
+}
+
+// DashboardCache keeps each visibility class's dashboard figures for TTL:
+// they add up every record the class may see, which at production scale
+// costs the database from tens of milliseconds (the public records) to
+// more than a second (the Secretariat's, all of them) per request, for
+// figures that change a few times an hour. Everyone of a class shares one
+// copy (at most one per State, donor organization and role); the page says
+// when they were counted, and a change shows within TTL. TTL 0 counts
+// them on every request.
+type DashboardCache struct {
 	DB  *gorm.DB
 	TTL time.Duration
 
 	mu      sync.Mutex
+	entries map[string]*dashboardEntry
+}
+
+type dashboardEntry struct {
+	mu      sync.Mutex // one count at a time per class; other classes go on
 	figures Dashboard
 	day     time.Time
 	until   time.Time
 }
 
-// Get returns the public figures as of today, read again when older than
-// the TTL or from another day. Concurrent callers wait for one reading.
-func (p *PublicDashboard) Get(ctx context.Context, today time.Time) (Dashboard, error) {
-	if p.TTL <= 0 {
-		return LoadDashboard(ctx, p.DB, nil, today)
+// Get returns the figures u's class may see as of today, counted again
+// when older than the TTL or from another day. The callers of one class
+// wait for one count.
+func (c *DashboardCache) Get(ctx context.Context, u *User, today time.Time) (Dashboard, error) {
+	if c.TTL <= 0 {
+		return LoadDashboard(ctx, c.DB, u, today)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	key := VisibilityClass(u)
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = map[string]*dashboardEntry{}
+	}
+	e, ok := c.entries[key]
+	if !ok {
+		e = &dashboardEntry{}
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	now := time.Now()
-	if now.Before(p.until) && p.day.Equal(today) {
-		return p.figures, nil
+	if now.Before(e.until) && e.day.Equal(today) {
+		return e.figures, nil
 	}
-	figures, err := LoadDashboard(ctx, p.DB, nil, today)
+	figures, err := LoadDashboard(ctx, c.DB, u, today)
 	if err != nil {
 		return figures, err
 	}
-	p.figures, p.day, p.until = figures, today, now.Add(p.TTL)
+	e.figures, e.day, e.until = figures, today, now.Add(c.TTL)
 	return figures, nil
 }

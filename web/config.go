@@ -54,10 +54,11 @@ type Config struct {
 	// MailpitURL (CTAP_MAILPIT_URL, development only): the API of the
 	// Mailpit that catches the mail, which /dev-mail shows.
 	MailpitURL string
-	// PublicCacheTTL (CTAP_PUBLIC_CACHE_TTL, 1m) is how long the home
-	// page's public figures are kept before they are added up again; 0
-	// adds them up on every request.
-	PublicCacheTTL time.Duration
+	// DashboardCacheTTL (CTAP_DASHBOARD_CACHE_TTL, 1m) is how long the
+	// dashboards' figures (the home page's public ones, each signed-in
+	// class's) are kept before they are added up again; 0 adds them up on
+	// every request.
+	DashboardCacheTTL time.Duration
 }
 
 // OIDCConfig is the relying party's configuration.
@@ -180,9 +181,9 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 			return c, fmt.Errorf("CTAP_BENCH_SQL_DIR is not a directory: create it, or leave the variable unset outside `make bench`")
 		}
 	}
-	if v := env("CTAP_PUBLIC_CACHE_TTL"); v == "0" || v == "0s" {
-		c.PublicCacheTTL = 0 // no cache: the figures are added up on every request
-	} else if c.PublicCacheTTL, err = durationVar(env, "CTAP_PUBLIC_CACHE_TTL", time.Minute); err != nil {
+	if v := env("CTAP_DASHBOARD_CACHE_TTL"); v == "0" || v == "0s" {
+		c.DashboardCacheTTL = 0 // no cache: the figures are added up on every request
+	} else if c.DashboardCacheTTL, err = durationVar(env, "CTAP_DASHBOARD_CACHE_TTL", time.Minute); err != nil {
 		return c, err
 	}
 	if c.Jobs, err = boolVar(env, "CTAP_JOBS", true); err != nil {

@@ -145,7 +145,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		SessionIdle:          cfg.SessionIdle,
 		Reference:            reference,
 		Jobs:                 s.jobs,
-		PublicDashboard:      &models.PublicDashboard{DB: deps.DB, TTL: cfg.PublicCacheTTL},
+		Dashboards:           &models.DashboardCache{DB: deps.DB, TTL: cfg.DashboardCacheTTL},
 		MailpitURL:           cfg.MailpitURL,
 		Validate:             models.NewFormChecker(),
 	}

@@ -78,8 +78,9 @@ Environment:
   CTAP_REMINDER_DAYS         days before a period's due date on which States
                              that have not reported are reminded (14,3);
                              overdue States are reminded once a week
-  CTAP_PUBLIC_CACHE_TTL      how long the home page's public figures are
-                             kept before they are added up again (1m)
+  CTAP_DASHBOARD_CACHE_TTL   how long the dashboards' figures are kept, one
+                             copy per visibility class, before they are
+                             added up again (1m; 0: every request)
   CTAP_MAILPIT_URL           development only: Mailpit's API, shown at
                              /dev-mail (make run sets it)
 `

@@ -88,7 +88,7 @@ func NewServerWith(t testing.TB, db *gorm.DB, setup Setup) *Server {
 			return "true"
 		case "CTAP_SIGNIN_RATE":
 			return "600"
-		case "CTAP_PUBLIC_CACHE_TTL":
+		case "CTAP_DASHBOARD_CACHE_TTL":
 			return "0s" // tests change the records and read the figures at once
 		case "CTAP_JOBS":
 			return "false" // a test that needs the queue worked asks (Mailpit.WithMail)
