@@ -338,3 +338,33 @@ func equalStrings(a, b []string) bool {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestTheReviewQueueListsTheContributionsToVerifyOldestFirst(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	p := newPeople(t, db)
+	ref := &models.ReferenceCache{DB: db}
+	var ids []int64
+	for i, title := range []string{"Older pledge", "Newer pledge", "Verified pledge"} {
+		c, err := models.CreateContribution(ctx, db, ref, p.donor, models.ContributionInput{Donor: "norway", Kind: "financial",
+			Title: title, Amount: "1000", Currency: "USD", ValueDate: "2026-03-01", Earmark: "none"}, models.AuditContext{Actor: p.donor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Exec(`UPDATE contributions SET created_at = now() - make_interval(days => ?) WHERE id = ?`, 10-i, c.ID)
+		if title == "Verified pledge" {
+			if err := models.VerifyContribution(ctx, db, p.secretariat, c.ID, c.Version, true, models.AuditContext{Actor: p.secretariat}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids = append(ids, c.ID)
+	}
+	q, err := models.LoadReviewQueue(ctx, db, p.secretariat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Contributions) != 2 || q.Contributions[0].ID != ids[0] || q.Contributions[1].ID != ids[1] ||
+		q.Contributions[0].DonorName != "Norway" || q.Contributions[0].Waiting(time.Now()) != 10 {
+		t.Errorf("contributions to verify: %+v, want the two unverified, oldest first, with their donor", q.Contributions)
+	}
+}

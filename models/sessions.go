@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,7 +77,10 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 			CASE WHEN u.status = 'active' AND u.role = 'focal_point' THEN
 				(SELECT count(*) FROM progress_reports WHERE member_state_id = u.member_state_id AND status = 'returned') END,
 			CASE WHEN u.status = 'active' THEN
-				(SELECT count(*) FROM notifications WHERE user_id = u.id AND read_at IS NULL) END
+				(SELECT count(*) FROM notifications WHERE user_id = u.id AND read_at IS NULL) END,
+			CASE WHEN u.status = 'active' AND u.role IN ('admin', 'secretariat') THEN
+				(SELECT count(*) FROM (SELECT 1 FROM contributions WHERE NOT verified AND status <> 'cancelled'
+					LIMIT `+strconv.Itoa(ReviewCountCap+1)+`) capped) END
 		FROM s
 		LEFT JOIN users u ON u.id = s.user_id
 		LEFT JOIN member_states ms ON ms.id = u.member_state_id
@@ -93,12 +97,12 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		iso3, stateName, stateNameFr          sql.NullString
 		donorSlug, donorName, donorNameFr     sql.NullString
 		reviewNeeds, reviewProgress, returned sql.NullInt64
-		unread                                sql.NullInt64
+		unread, unverified                    sql.NullInt64
 	)
 	err := row.Scan(&data, &id, &issuer, &subject, &email, &verified, &name, &status, &role,
 		&stateID, &donorID, &version, &lastSignIn,
 		&iso3, &stateName, &stateNameFr, &donorSlug, &donorName, &donorNameFr,
-		&reviewNeeds, &reviewProgress, &returned, &unread)
+		&reviewNeeds, &reviewProgress, &returned, &unread, &unverified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -136,7 +140,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	slot.User = u
 	slot.Waiting = WaitingCounts{
 		ReviewNeeds: int(reviewNeeds.Int64), ReviewProgress: int(reviewProgress.Int64), Returned: int(returned.Int64),
-		UnreadNotifications: int(unread.Int64),
+		UnreadNotifications: int(unread.Int64), ReviewContributions: int(unverified.Int64),
 	}
 	return data, true, nil
 }

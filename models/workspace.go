@@ -215,13 +215,21 @@ type WaitingCounts struct {
 	ReviewNeeds    int
 	ReviewProgress int
 	Returned       int
+	// ReviewContributions are the contributions not verified yet, counted
+	// up to ReviewCountCap (the review page says "more than 100" beyond).
+	ReviewContributions int
 	// UnreadNotifications is the header's count of the person's unread
 	// notifications.
 	UnreadNotifications int
 }
 
 // Review is the total waiting for the Secretariat.
-func (w WaitingCounts) Review() int { return w.ReviewNeeds + w.ReviewProgress }
+func (w WaitingCounts) Review() int { return w.ReviewNeeds + w.ReviewProgress + w.ReviewContributions }
+
+// ReviewCountCap bounds the unverified contributions the session's
+// statement counts on every page of the Secretariat: at production scale
+// thousands may wait, and "more than 100" says enough.
+const ReviewCountCap = 100
 
 // ReviewItem is one need or progress report waiting for the Secretariat.
 type ReviewItem struct {
@@ -232,6 +240,7 @@ type ReviewItem struct {
 	PeriodID        int64
 	Status          string
 	Since           time.Time
+	DonorName       string // the contribution's donor; empty otherwise
 }
 
 // Waiting is how many whole days the item has waited.
@@ -241,15 +250,18 @@ func (r ReviewItem) Waiting(now time.Time) int { return int(now.Sub(r.Since).Hou
 type ReviewQueue struct {
 	Needs    []ReviewItem
 	Progress []ReviewItem
+	// Contributions are those the Secretariat has not verified against its
+	// own records yet (cancelled ones aside), oldest recorded first.
+	Contributions []ReviewItem
 }
 
 // reviewQueueLimit is how many of each kind the queue lists; the counts in
 // the navigation say how many there are in all.
 const reviewQueueLimit = 100
 
-// LoadReviewQueue reads the needs submitted or under review and the
-// progress reports submitted, oldest first: two statements, through the
-// same visibility scopes as every list.
+// LoadReviewQueue reads the needs submitted or under review, the progress
+// reports submitted and the contributions not verified, oldest first:
+// three statements, through the same visibility scopes as every list.
 func LoadReviewQueue(ctx context.Context, db *gorm.DB, u *User) (ReviewQueue, error) {
 	var q ReviewQueue
 	err := db.WithContext(ctx).Model(&Need{}).Scopes(NeedsVisibleTo(u)).
@@ -265,6 +277,14 @@ func LoadReviewQueue(ctx context.Context, db *gorm.DB, u *User) (ReviewQueue, er
 		Order("progress_reports.status_changed_at, progress_reports.id").Limit(reviewQueueLimit).Scan(&q.Progress).Error
 	if err != nil {
 		return q, fmt.Errorf("review queue progress: %w", err)
+	}
+	err = db.WithContext(ctx).Model(&Contribution{}).Scopes(ContributionsVisibleTo(u)).
+		Joins("JOIN donor_organizations d ON d.id = contributions.donor_organization_id").
+		Select("contributions.id, contributions.title, contributions.status, contributions.created_at AS since, d.name AS donor_name").
+		Where("NOT contributions.verified AND contributions.status <> ?", ContributionCancelled).
+		Order("contributions.created_at, contributions.id").Limit(reviewQueueLimit).Scan(&q.Contributions).Error
+	if err != nil {
+		return q, fmt.Errorf("review queue contributions: %w", err)
 	}
 	return q, nil
 }

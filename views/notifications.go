@@ -242,3 +242,12 @@ func groupChoices(ctx context.Context) []Option {
 	}
 	return opts
 }
+
+// reviewContributionsTitle counts the contributions to verify, saying
+// "more than 100" when the navigation's capped count is reached.
+func reviewContributionsTitle(ctx context.Context, n int) string {
+	if n > models.ReviewCountCap {
+		return tf(ctx, "review.contributions_title_many", "Count", models.ReviewCountCap)
+	}
+	return tn(ctx, "review.contributions_title", n)
+}
