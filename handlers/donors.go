@@ -59,6 +59,7 @@ func (h *Handlers) Donor(c echo.Context) error {
 		Delivered:    delivered,
 		Organization: d,
 		Workspace:    policy.Can(u, policy.WorkForDonor, policy.Donor(d.ID)),
+		Own:          u.HasRole(models.RoleDonor) && u.DonorOrganizationID != nil && *u.DonorOrganizationID == d.ID,
 		Breakdown:    breakdown,
 		Recent:       recent.Items,
 		More:         recent.Next != "",

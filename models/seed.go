@@ -16,6 +16,10 @@ type DemoAccount struct {
 	Name  string
 	Role  Role   // "" for an account that lands pending
 	Scope string // ISO3 for a focal point, slug for a donor
+	// Try is what to try first as this account, one line of `make run`'s
+	// output: where to go, what to do, what to see. A browser journey
+	// follows each (web/firsthour_journeys_test.go).
+	Try string
 }
 
 // DemoPassword is every demo account's password.
@@ -25,15 +29,24 @@ const DemoPassword = "demo"
 // them.
 func DemoAccounts() []DemoAccount {
 	return []DemoAccount{
-		{"admin@example.org", "Ada Admin (demo)", RoleAdmin, ""},
-		{"secretariat@example.org", "Sam Secretariat (demo)", RoleSecretariat, ""},
-		{"focal.ken@example.org", "Wanjiru Focal Point, Kenya (demo)", RoleFocalPoint, "KEN"},
-		{"focal.fra@example.org", "Camille Focal Point, France (demo)", RoleFocalPoint, "FRA"},
-		{"focal.idn@example.org", "Budi Focal Point, Indonesia (demo)", RoleFocalPoint, "IDN"},
-		{"donor.nor@example.org", "Ingrid Donor, Norway (demo)", RoleDonor, "norway"},
-		{"donor.eu@example.org", "Elena Donor, European Union (demo)", RoleDonor, "european-union"},
-		{"viewer@example.org", "Victor Viewer (demo)", RoleViewer, ""},
-		{"newcomer@example.org", "Nina Newcomer (demo)", "", ""},
+		{"admin@example.org", "Ada Admin (demo)", RoleAdmin, "",
+			"invite someone at /admin/invitations/new, then sign in as them (password demo): they land with the role you gave"},
+		{"secretariat@example.org", "Sam Secretariat (demo)", RoleSecretariat, "",
+			"you land on /review: start the review of the oldest submitted need and accept it; its State's focal points are told"},
+		{"focal.ken@example.org", "Wanjiru Focal Point, Kenya (demo)", RoleFocalPoint, "KEN",
+			"you land on Kenya's workspace: open the report on paragraph 3 the Secretariat returned, answer its comment, submit it"},
+		{"focal.fra@example.org", "Camille Focal Point, France (demo)", RoleFocalPoint, "FRA",
+			"open /notifications: France's report is overdue; the reminder leads to the paragraphs left to submit"},
+		{"focal.idn@example.org", "Budi Focal Point, Indonesia (demo)", RoleFocalPoint, "IDN",
+			"record a need at /needs/new and submit it: it appears in the Secretariat's review queue"},
+		{"donor.nor@example.org", "Ingrid Donor, Norway (demo)", RoleDonor, "norway",
+			"open /needs?funding=gap&sort=gap and pledge to the need with the largest gap: your pledge shows on the need"},
+		{"donor.eu@example.org", "Elena Donor, European Union (demo)", RoleDonor, "european-union",
+			"open /dashboard: funding committed and paid by year against needs, the EU's private grants counted for you only"},
+		{"viewer@example.org", "Victor Viewer (demo)", RoleViewer, "",
+			"open /instruments: each State's status for the 19 instruments; the dashboard charts the parties over time"},
+		{"newcomer@example.org", "Nina Newcomer (demo)", "", "",
+			"sign in: the account awaits approval; public pages stay readable with a banner saying whom to ask"},
 	}
 }
 

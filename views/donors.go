@@ -23,6 +23,9 @@ type DonorData struct {
 	// State is the organization's Member State, when it is one.
 	State     *models.MemberState
 	Workspace bool // the viewer records pledges for this organization
+	// Own: the viewer is one of the organization's donor users ("your
+	// organization"), not the Secretariat working for it.
+	Own       bool
 	Breakdown models.ContributionBreakdown
 	// Recent is the organization's most recent contributions the viewer
 	// may see; More tells whether there are older ones.

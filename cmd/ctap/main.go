@@ -357,6 +357,10 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 			}
 			fmt.Fprintf(logOut, "  %-26s %s\n", a.Email, role)
 		}
+		fmt.Fprintf(logOut, "\nTry this, one account at a time (sign in at %s):\n", cfg.BaseURL)
+		for _, a := range models.DemoAccounts() {
+			fmt.Fprintf(logOut, "  %-26s %s\n", a.Email, a.Try)
+		}
 		if cfg.MailpitURL != "" {
 			fmt.Fprintf(logOut, "\nEvery email the portal sends is caught, not delivered: read them at %s/dev-mail\n", cfg.BaseURL)
 		}
