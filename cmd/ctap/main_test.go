@@ -246,3 +246,18 @@ func TestServeLogsJSONAndShutsDownGracefully(t *testing.T) {
 		t.Error("no shutdown log line")
 	}
 }
+
+// The README's walkthrough is what `make run` prints: one line per demo
+// account, the same words.
+func TestTheREADMEWalkthroughIsWhatMakeRunPrints(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(string(readme), "`", "")
+	for _, a := range models.DemoAccounts() {
+		if !strings.Contains(text, "| "+a.Email+" | "+a.Try+" |") {
+			t.Errorf("the README's walkthrough lacks the line of %s: %q", a.Email, a.Try)
+		}
+	}
+}
