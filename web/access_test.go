@@ -191,6 +191,13 @@ func TestADisabledAccountLandsOnAPageSayingWhy(t *testing.T) {
 	if sessions != 0 {
 		t.Errorf("%d sessions left for a disabled account", sessions)
 	}
+	// Signing in again says the same, with a way back.
+	again := srv.Client().SignIn(t, "viewer@example.org")
+	for _, want := range []string{"This account is disabled", "write to ctap-admins@example.org", `href="/"`} {
+		if !strings.Contains(again.Body, want) {
+			t.Errorf("the sign-in of a disabled account lacks %q", want)
+		}
+	}
 }
 
 func TestStatesSearchIgnoresAccentsAndCaseAndTakesTheCodes(t *testing.T) {

@@ -361,6 +361,7 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 			}
 			fmt.Fprintf(logOut, "  %-26s %s\n", a.Email, role)
 		}
+		fmt.Fprintf(logOut, "  and any address with an open invitation (password %q)\n", models.DemoPassword)
 		if cfg.MailpitURL != "" {
 			fmt.Fprintf(logOut, "\nEvery email the portal sends is caught, not delivered: read them at %s/dev-mail\n", cfg.BaseURL)
 		}
