@@ -168,7 +168,7 @@ func (h *Handlers) Callback(c echo.Context) error {
 	}
 	if u.Status == models.StatusDisabled {
 		return render(c, http.StatusForbidden, views.SignInProblemPage(views.SignInProblem{
-			TitleID: "signin.disabled_title", MessageID: "signin.disabled_message",
+			TitleID: "signin.disabled_title", MessageID: "signin.disabled_message", Contact: true,
 		}))
 	}
 	// A new token at every sign-in: a session fixed before cannot be used.
@@ -264,7 +264,8 @@ func (h *Handlers) Logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
-// Pending is the only page an account awaiting approval sees.
+// Pending is where an account awaiting approval lands: it says why the
+// account sees only the public pages and whom to ask.
 func (h *Handlers) Pending(c echo.Context) error {
 	return render(c, http.StatusOK, views.PendingPage())
 }

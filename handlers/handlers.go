@@ -71,6 +71,12 @@ func (h *Handlers) flash(c echo.Context, kind, messageID string, data map[string
 	h.Sessions.Put(ctx(c), flashKey, kind+"|"+msg)
 }
 
+// PutFlash leaves a message, already translated, for the next page; for
+// middleware, which has no handler to call flash.
+func PutFlash(sm *scs.SessionManager, c context.Context, f reqctx.Flash) {
+	sm.Put(c, flashKey, f.Kind+"|"+f.Message)
+}
+
 // PopFlash takes the message left by the previous request, if any.
 func PopFlash(sm *scs.SessionManager, c context.Context) (reqctx.Flash, bool) {
 	s := sm.PopString(c, flashKey)

@@ -110,6 +110,17 @@ func openInvitation(tx *gorm.DB, email string) (Invitation, bool, error) {
 	return inv, true, nil
 }
 
+// HasOpenInvitation tells whether email (compared case-insensitively) has
+// an open, unexpired invitation. The development provider asks it at
+// sign-in, so an administrator can try an account as soon as it is invited.
+func HasOpenInvitation(ctx context.Context, db *gorm.DB, email string) (bool, error) {
+	_, ok, err := openInvitation(db.WithContext(ctx), strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return false, fmt.Errorf("invitation for %s: %w", email, err)
+	}
+	return ok, nil
+}
+
 // ListOpenInvitations returns invitations not yet accepted or revoked,
 // newest first (at most limit).
 func ListOpenInvitations(ctx context.Context, db *gorm.DB, limit int) ([]Invitation, error) {

@@ -6,7 +6,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 )
 
@@ -102,13 +106,16 @@ func (r *ReferenceCache) MemberStateByISO3(ctx context.Context, iso3 string) (Me
 	return *s, nil
 }
 
-// FilterMemberStates returns the States matching f, by English name.
+// FilterMemberStates returns the States matching f, by English name. The
+// query matches part of the English or French name whatever its accents and
+// case ("cote" finds Côte d'Ivoire), or exactly the ISO 3166 alpha-3 or
+// alpha-2 code or the M49 code.
 func (r *ReferenceCache) FilterMemberStates(ctx context.Context, f StateFilter) ([]MemberState, error) {
 	all, err := r.MemberStates(ctx)
 	if err != nil {
 		return nil, err
 	}
-	q := strings.ToLower(strings.TrimSpace(f.Query))
+	q := foldForSearch(strings.TrimSpace(f.Query))
 	if f.Group == "" && q == "" {
 		return all, nil
 	}
@@ -117,13 +124,35 @@ func (r *ReferenceCache) FilterMemberStates(ctx context.Context, f StateFilter) 
 		if f.Group != "" && s.RegionalGroup != f.Group {
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(s.Name), q) && !strings.Contains(strings.ToLower(s.NameFr), q) &&
-			!strings.EqualFold(s.ISO3, q) && !strings.EqualFold(s.ISO2, q) {
+		if q != "" && !stateMatches(s, q) {
 			continue
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// stateMatches tells whether a folded query names the State.
+func stateMatches(s MemberState, folded string) bool {
+	if strings.Contains(foldForSearch(s.Name), folded) || strings.Contains(foldForSearch(s.NameFr), folded) {
+		return true
+	}
+	if strings.EqualFold(s.ISO3, folded) || strings.EqualFold(s.ISO2, folded) {
+		return true
+	}
+	// M49 codes are written with their leading zeros ("004") or without.
+	return s.M49 != "" && strings.TrimLeft(s.M49, "0") == strings.TrimLeft(folded, "0") && strings.Trim(folded, "0123456789") == ""
+}
+
+// foldForSearch lowers s and strips its accents (é, ô, ç become e, o, c),
+// so what a person types matches however the name is written.
+func foldForSearch(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	folded, _, err := transform.String(t, s)
+	if err != nil {
+		folded = s // a malformed string is compared as it is
+	}
+	return strings.ToLower(folded)
 }
 
 // Instruments returns the instruments in chronological order (shared; do

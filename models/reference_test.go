@@ -78,6 +78,12 @@ func TestStateFilterByGroupAndByNameOrCode(t *testing.T) {
 		{"by French name", models.StateFilter{Query: "allemagne"}, "Germany", 1},
 		{"by alpha-3 code", models.StateFilter{Query: "idn"}, "Indonesia", 1},
 		{"by alpha-2 code", models.StateFilter{Query: "FR"}, "France", 10},
+		{"without accents", models.StateFilter{Query: "cote"}, "Côte d'Ivoire", 1},
+		{"in capitals with accents", models.StateFilter{Query: "CÔTE"}, "Côte d'Ivoire", 1},
+		{"French name without accents", models.StateFilter{Query: "etats-unis"}, "United States of America", 1},
+		{"by alpha-3 code, Côte d'Ivoire", models.StateFilter{Query: "CIV"}, "Côte d'Ivoire", 1},
+		{"by M49 code", models.StateFilter{Query: "384"}, "Côte d'Ivoire", 1},
+		{"by M49 code with its zeros", models.StateFilter{Query: "004"}, "Afghanistan", 1},
 		{"wildcards are literal", models.StateFilter{Query: "%"}, "", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -424,9 +424,17 @@ func ChangeUser(ctx context.Context, db *gorm.DB, id int64, ch UserChange, ev Au
 			return err
 		}
 		u.Version = ch.Version + 1
-		if u.Status == StatusDisabled || roleChanged {
+		// A changed role takes effect at the next sign-in, so the sessions
+		// end. A disabled account's sessions are kept until its next
+		// request: every request loads the status with its session, so they
+		// are never used again, and that request is the one that can tell
+		// the person why they were signed out (the session middleware ends
+		// them all then). Enabling the account again ends them too, so it
+		// never resumes a session from before.
+		reEnabled := before["status"] == StatusDisabled && u.Status != StatusDisabled
+		if (roleChanged && u.Status != StatusDisabled) || reEnabled {
 			if err := tx.Exec("DELETE FROM sessions WHERE user_id = ?", u.ID).Error; err != nil {
-				return err
+				return fmt.Errorf("end the sessions of user %d: %w", u.ID, err)
 			}
 		}
 		action := ActionUserChanged

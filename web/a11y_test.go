@@ -242,8 +242,8 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 				} else {
 					landing := signInBrowser(t, b, srv, r.Email)
 					if !slices.Contains(pages, landing) {
-						// A pending account's crawl from / finds nothing:
-						// its only page is where the sign-in lands.
+						// Where the sign-in lands is checked even when
+						// the crawl did not reach it.
 						pages = append(pages, landing)
 					}
 				}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"ctap/handlers"
 	"ctap/models"
+	"ctap/views"
 	"ctap/web/policy"
 	"ctap/web/reqctx"
 )
@@ -58,9 +60,7 @@ func (s *Server) sessionMiddleware() []echo.MiddlewareFunc {
 				case slot == nil || slot.User == nil || slot.User.ID != id:
 					_ = s.sessions.Destroy(ctx) // the account is gone
 				case slot.User.Status == models.StatusDisabled:
-					_ = s.sessions.Destroy(ctx)
-					_ = models.DeleteUserSessions(ctx, s.db, id)
-					return models.ErrForbidden
+					return s.signOutDisabled(c, id)
 				default:
 					user = slot.User
 					ctx = reqctx.WithWaiting(ctx, slot.Waiting)
@@ -75,6 +75,22 @@ func (s *Server) sessionMiddleware() []echo.MiddlewareFunc {
 		}
 	}
 	return []echo.MiddlewareFunc{prepare, echo.WrapMiddleware(s.sessions.LoadAndSave), loadUser}
+}
+
+// signOutDisabled ends every session of a disabled account and sends the
+// browser to the home page, in a fresh anonymous session whose flash says
+// why it was signed out and whom to ask: a page to land on, not a refusal.
+func (s *Server) signOutDisabled(c echo.Context, userID int64) error {
+	ctx := c.Request().Context()
+	if err := s.sessions.Destroy(ctx); err != nil {
+		return fmt.Errorf("end the session of disabled user %d: %w", userID, err)
+	}
+	if err := models.DeleteUserSessions(ctx, s.db, userID); err != nil {
+		return fmt.Errorf("end the sessions of disabled user %d: %w", userID, err)
+	}
+	msg := views.DisabledSignedOutMessage(ctx)
+	handlers.PutFlash(s.sessions, ctx, reqctx.Flash{Kind: "error", Message: msg})
+	return c.Redirect(http.StatusSeeOther, "/")
 }
 
 // csrfMiddleware requires a valid token on every state-changing request,

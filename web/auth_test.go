@@ -221,32 +221,6 @@ func TestAnInvitationBindsOnlyWithAVerifiedEmail(t *testing.T) {
 	}
 }
 
-func TestAPendingUserReachesNothingButTheWaitingPage(t *testing.T) {
-	srv := webtest.NewServer(t)
-	c := srv.Client()
-	r := c.SignIn(t, "newcomer@example.org")
-	if r.Header.Get("Location") != "/pending" {
-		t.Fatalf("newcomer landed on %q", r.Header.Get("Location"))
-	}
-	page := c.Follow(t, r)
-	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "awaiting approval") {
-		t.Fatalf("/pending: %d", page.StatusCode)
-	}
-	for _, path := range []string{"/", "/states", "/states/KEN", "/paragraphs/1", "/account", "/admin/users"} {
-		if r := c.Get(t, path); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/pending" {
-			t.Errorf("pending user on %s: %d %q", path, r.StatusCode, r.Header.Get("Location"))
-		}
-	}
-	tok := webtest.CSRFToken(t, page)
-	if r := c.PostForm(t, "/account/sessions/end-others", url.Values{"_csrf": {tok}}); r.StatusCode != http.StatusForbidden {
-		t.Errorf("pending user POST: %d", r.StatusCode)
-	}
-	// Signing out still works.
-	if r := c.PostForm(t, "/auth/logout", url.Values{"_csrf": {tok}}); r.StatusCode != http.StatusSeeOther {
-		t.Errorf("pending user sign-out: %d", r.StatusCode)
-	}
-}
-
 func TestADisabledUserIsCutOffAtOnce(t *testing.T) {
 	srv := webtest.NewServer(t)
 	srv.Invite(t, "focal.fra@example.org", models.RoleFocalPoint, "FRA")

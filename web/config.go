@@ -59,6 +59,11 @@ type Config struct {
 	// class's) are kept before they are added up again; 0 adds them up on
 	// every request.
 	DashboardCacheTTL time.Duration
+	// ContactEmail (CTAP_CONTACT_EMAIL, unset by default) is where people
+	// write to the administrators: the banner of an account awaiting
+	// approval and the message of a disabled one give it. Unset, they say
+	// to contact the administrators, without an address.
+	ContactEmail string
 }
 
 // OIDCConfig is the relying party's configuration.
@@ -201,6 +206,9 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 	}
 	if c.MailpitURL = strings.TrimSuffix(env("CTAP_MAILPIT_URL"), "/"); c.MailpitURL != "" && !c.DevIDP {
 		return c, fmt.Errorf("CTAP_MAILPIT_URL is for development only (ctap dev, or CTAP_DEV_IDP=true)")
+	}
+	if c.ContactEmail = strings.TrimSpace(env("CTAP_CONTACT_EMAIL")); c.ContactEmail != "" && !models.ValidEmail(c.ContactEmail) {
+		return c, fmt.Errorf("CTAP_CONTACT_EMAIL is malformed: give one plain email address, e.g. ctap-admins@example.org")
 	}
 	for _, e := range strings.Split(env("CTAP_BOOTSTRAP_ADMINS"), ",") {
 		if e = strings.TrimSpace(e); e != "" {

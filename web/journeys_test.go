@@ -172,9 +172,11 @@ func TestJourneyKeyboardOnlyFilterForm(t *testing.T) {
 	})
 }
 
-// TestJourneyPendingNewcomerSeesOnlyTheWaitingPage signs in someone nobody
-// invited: they see that their account awaits approval, and nothing else.
-func TestJourneyPendingNewcomerSeesOnlyTheWaitingPage(t *testing.T) {
+// TestJourneyPendingNewcomerSeesThePublicPagesUnderABanner signs in
+// someone nobody invited: they land on the page saying their account
+// awaits approval, and read the public pages as a visitor, under a banner
+// that says so.
+func TestJourneyPendingNewcomerSeesThePublicPagesUnderABanner(t *testing.T) {
 	t.Parallel()
 	srv := webtest.NewServer(t)
 	b := webtest.NewBrowser(t)
@@ -192,11 +194,14 @@ func TestJourneyPendingNewcomerSeesOnlyTheWaitingPage(t *testing.T) {
 	}
 
 	b.Step("open the Member States", chromedp.Navigate(srv.URL+"/states"))
-	if got := path(t, b); got != "/pending" {
-		t.Errorf("the newcomer opening /states ends on %q, want /pending", got)
+	if got := path(t, b); got != "/states" {
+		t.Errorf("the newcomer opening /states ends on %q, want /states", got)
 	}
-	if got := b.Text("main h1"); got != "Your account is awaiting approval" {
-		t.Errorf("after opening /states the h1 is %q, want Your account is awaiting approval", got)
+	if got := b.Text("main h1"); got != "Member States" {
+		t.Errorf("after opening /states the h1 is %q, want Member States", got)
+	}
+	if got := b.Text("#pending-banner"); !strings.Contains(got, "awaiting approval") {
+		t.Errorf("the banner says %q, want that the account awaits approval", got)
 	}
 }
 

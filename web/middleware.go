@@ -37,7 +37,7 @@ func (s *Server) middleware(cat *i18n.Catalogue) {
 	e.Use(handleErrorsHere)
 	e.Use(s.recoverPanics)
 	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
-	e.Use(requestContext(cat, s.devIDP != nil))
+	e.Use(requestContext(cat, s.devIDP != nil, s.cfg.ContactEmail))
 	e.Use(s.sessionMiddleware()...)
 	e.Use(s.csrfMiddleware()...)
 }
@@ -204,9 +204,10 @@ func originOf(raw string) string {
 	return strings.ToLower(u.Scheme) + "://" + host
 }
 
-// requestContext puts the language, the catalogue, the path and the request
-// ID into the request context, where handlers and views read them.
-func requestContext(cat *i18n.Catalogue, dev bool) echo.MiddlewareFunc {
+// requestContext puts the language, the catalogue, the path, the request
+// ID and the administrators' address into the request context, where
+// handlers and views read them.
+func requestContext(cat *i18n.Catalogue, dev bool, contactEmail string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
@@ -219,6 +220,7 @@ func requestContext(cat *i18n.Catalogue, dev bool) echo.MiddlewareFunc {
 			ctx = reqctx.WithCatalogue(ctx, cat)
 			ctx = reqctx.WithPath(ctx, r.URL.RequestURI())
 			ctx = reqctx.WithRequestID(ctx, c.Response().Header().Get(echo.HeaderXRequestID))
+			ctx = reqctx.WithContactEmail(ctx, contactEmail)
 			if dev {
 				ctx = reqctx.WithDevMode(ctx, true)
 			}

@@ -138,8 +138,11 @@ var routeMatrix = map[string][]string{
 }
 
 func all() []string { return matrixRoles }
+
+// public is everyone: an account awaiting approval reads what a visitor
+// reads.
 func public() []string {
-	return []string{"anonymous", "viewer", "focal_point", "donor", "secretariat", "admin"}
+	return []string{"anonymous", "pending", "viewer", "focal_point", "donor", "secretariat", "admin"}
 }
 func recorders() []string { return []string{"focal_point", "secretariat", "admin"} }
 func contributors() []string {

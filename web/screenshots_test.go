@@ -140,7 +140,7 @@ func TestScreenshots(t *testing.T) {
 				} else {
 					landing := signInBrowser(t, b, srv, r.Email)
 					if !slices.Contains(pages, landing) {
-						pages = append(pages, landing) // a pending account's only page
+						pages = append(pages, landing) // a pending account's waiting page
 					}
 				}
 				if !full && len(pages) > 2 {

@@ -40,6 +40,10 @@ type Deps struct {
 	// DevAccounts are the development OpenID Provider's accounts, when it
 	// is mounted.
 	DevAccounts []devidp.Account
+	// DevInviteePassword, when set, is the password with which any address
+	// that has an open invitation signs in at the development provider
+	// (`demo` under ctap dev), so an administrator can try an invitation.
+	DevInviteePassword string
 	// Test hooks: the development provider's nonce override, and the
 	// relying party's clock (to see expired ID tokens refused).
 	DevOverrideNonce func(string) string
@@ -105,8 +109,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 				PostLogoutRedirectURIs: []string{cfg.BaseURL.String() + "/"},
 			}},
 			StylesheetURL: assets.URL("css/app.css"),
+			PortalURL:     cfg.BaseURL.String() + "/",
 			Logger:        deps.Logger,
 			OverrideNonce: deps.DevOverrideNonce,
+			Lookup:        s.invitedDevAccount(deps.DevInviteePassword),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("web: development OpenID Provider: %w", err)
@@ -164,6 +170,27 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.middleware(deps.Catalogue)
 	s.routes()
 	return s, nil
+}
+
+// invitedDevAccount is the development provider's lookup of an address it
+// was not given: one with an open invitation signs in with password. Nil
+// (no lookup) without a password.
+func (s *Server) invitedDevAccount(password string) func(context.Context, string) (devidp.Account, bool) {
+	if password == "" {
+		return nil
+	}
+	return func(ctx context.Context, email string) (devidp.Account, bool) {
+		ok, err := models.HasOpenInvitation(ctx, s.db, email)
+		if err != nil {
+			s.logger.WarnContext(ctx, "development sign-in: invitation not looked up", "err", err)
+			return devidp.Account{}, false
+		}
+		if !ok {
+			return devidp.Account{}, false
+		}
+		// The invitation binds only to a verified address.
+		return devidp.Account{Email: email, Password: password, EmailVerified: true}, true
+	}
 }
 
 // ready reports whether the database answers and its schema is current.

@@ -81,6 +81,9 @@ Environment:
   CTAP_DASHBOARD_CACHE_TTL   how long the dashboards' figures are kept, one
                              copy per visibility class, before they are
                              added up again (1m; 0: every request)
+  CTAP_CONTACT_EMAIL         the administrators' address, given to accounts
+                             awaiting approval and to disabled ones (unset:
+                             "contact the administrators", no address)
   CTAP_MAILPIT_URL           development only: Mailpit's API, shown at
                              /dev-mail (make run sets it)
 `
@@ -336,6 +339,7 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 		for _, a := range models.DemoAccounts() {
 			deps.DevAccounts = append(deps.DevAccounts, devidp.Account{Email: a.Email, Name: a.Name, Password: models.DemoPassword, EmailVerified: true})
 		}
+		deps.DevInviteePassword = models.DemoPassword
 	}
 	srv, err := web.New(cfg, deps)
 	if err != nil {
@@ -357,6 +361,7 @@ func cmdServe(ctx context.Context, env web.Getenv, logOut io.Writer, mode web.Mo
 			}
 			fmt.Fprintf(logOut, "  %-26s %s\n", a.Email, role)
 		}
+		fmt.Fprintf(logOut, "  and any address with an open invitation (password %q)\n", models.DemoPassword)
 		fmt.Fprintf(logOut, "\nTry this, one account at a time (sign in at %s):\n", cfg.BaseURL)
 		for _, a := range models.DemoAccounts() {
 			fmt.Fprintf(logOut, "  %-26s %s\n", a.Email, a.Try)

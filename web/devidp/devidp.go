@@ -6,7 +6,7 @@
 // storage: the code flow only, confidential clients authenticating with
 // client_secret_basic or client_secret_post, PKCE with S256, RS256 ID tokens
 // signed by a key generated at New, and a plain HTML sign-in form for the
-// accounts given in Config.
+// accounts given in Config (and those its Lookup finds).
 package devidp
 
 import (
@@ -51,7 +51,17 @@ type Config struct {
 	Accounts      []Account
 	Clients       []Client
 	StylesheetURL string // optional <link rel="stylesheet"> for the sign-in page
-	Logger        *slog.Logger
+	// PortalURL, when set, is linked from every page of the provider, so
+	// a person who came to sign in can go back without signing in.
+	PortalURL string
+	Logger    *slog.Logger
+
+	// Lookup, when set, is asked at sign-in for an email none of the
+	// Accounts has, and may return an account for it (the portal answers
+	// for the addresses it has invited, so an administrator can try an
+	// invitation at once). An account found is kept like one added with
+	// AddAccount, so its tokens and a later sign-in keep working.
+	Lookup func(ctx context.Context, email string) (Account, bool)
 
 	// Hooks for tests of a relying party; nil in normal use.
 
@@ -69,6 +79,7 @@ type Provider struct {
 	store         *storage
 	page          *template.Template
 	stylesheetURL string
+	portalURL     string
 	logger        *slog.Logger
 }
 
@@ -119,6 +130,7 @@ func New(cfg Config) (*Provider, error) {
 		clients:       clients,
 		signing:       signingKey{id: keyID, key: rsaKey},
 		overrideNonce: cfg.OverrideNonce,
+		lookup:        cfg.Lookup,
 		logger:        logger,
 		now:           time.Now,
 		accounts:      make(map[string]account, len(cfg.Accounts)),
@@ -166,6 +178,7 @@ func New(cfg Config) (*Provider, error) {
 		store:         store,
 		page:          page,
 		stylesheetURL: cfg.StylesheetURL,
+		portalURL:     cfg.PortalURL,
 		logger:        logger,
 	}, nil
 }

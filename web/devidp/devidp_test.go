@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -733,4 +734,70 @@ func TestDiscovery(t *testing.T) {
 			t.Errorf("%s: status %d, want 404", path, rec.Code)
 		}
 	}
+}
+
+func TestLookupSignsInAnAccountNotGivenAtStart(t *testing.T) {
+	var asked []string
+	h := newHarness(t, func(cfg *devidp.Config, _ string) {
+		cfg.Lookup = func(_ context.Context, email string) (devidp.Account, bool) {
+			asked = append(asked, email)
+			if email != "invited@example.org" {
+				return devidp.Account{}, false
+			}
+			return devidp.Account{Email: email, Password: "invited-password", EmailVerified: true}, true
+		}
+	})
+
+	a := h.newAuthorization(h.oauthConfig(clientID, clientSecret, oauth2.AuthStyleInHeader))
+	tok, err := h.exchange(a, h.signIn(a, "Invited@Example.org", "invited-password"))
+	if err != nil {
+		t.Fatalf("exchange: %v", err)
+	}
+	idt, claims := h.mustVerify(tok)
+	if idt.Subject != wantSubject("invited@example.org") || claims.Email != "invited@example.org" || !claims.EmailVerified {
+		t.Errorf("sub %q claims %+v", idt.Subject, claims)
+	}
+
+	// A known account is not looked up; an unknown one without an answer,
+	// or with the wrong password, is refused.
+	b := h.browser()
+	page := h.openLogin(b, h.newAuthorization(h.oauthConfig(clientID, clientSecret, oauth2.AuthStyleInHeader)).url())
+	for _, creds := range [][2]string{{"stranger@example.org", "invited-password"}, {"invited@example.org", "wrong"}} {
+		retry := readPage(t, h.submit(b, page, creds[0], creds[1]))
+		if retry.status != http.StatusUnauthorized {
+			t.Fatalf("%s: status %d, want 401", creds[0], retry.status)
+		}
+		page = retry
+	}
+	resp := h.submit(b, page, aliceEmail, alicePass)
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/auth/callback" {
+		t.Fatalf("alice's sign-in ended at %s", resp.Request.URL)
+	}
+	if want := []string{"invited@example.org", "stranger@example.org"}; !slices.Equal(asked, want) {
+		t.Errorf("looked up %v, want %v", asked, want)
+	}
+}
+
+func TestEveryPageLinksBackToThePortal(t *testing.T) {
+	h := newHarness(t, func(cfg *devidp.Config, serverURL string) { cfg.PortalURL = serverURL + "/" })
+	a := h.newAuthorization(h.oauthConfig(clientID, clientSecret, oauth2.AuthStyleInHeader))
+	b := h.browser()
+	page := h.openLogin(b, a.url())
+	wrong := readPage(t, h.submit(b, page, aliceEmail, "wrong"))
+	unknown := readPage(t, mustGet(t, b, h.issuer+"/login?authRequestID=unknown"))
+	for name, body := range map[string]string{"sign-in": page.body, "wrong password": wrong.body, "unknown request": unknown.body} {
+		if !strings.Contains(body, `<a href="`+h.srv.URL+`/">Back to the portal</a>`) {
+			t.Errorf("%s page has no link back to the portal:\n%s", name, body)
+		}
+	}
+}
+
+func mustGet(t *testing.T, b *http.Client, u string) *http.Response {
+	t.Helper()
+	resp, err := b.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

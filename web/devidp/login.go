@@ -29,6 +29,9 @@ const pageTemplates = `
 {{end}}
 
 {{- define "bottom" -}}
+{{- with .PortalURL}}
+<p><a href="{{.}}">Back to the portal</a></p>
+{{- end}}
 </main>
 </body>
 </html>
@@ -67,6 +70,7 @@ const pageTemplates = `
 type pageData struct {
 	Title         string
 	StylesheetURL string
+	PortalURL     string // linked from every page, when set
 
 	// Sign-in form.
 	Action        string
@@ -112,7 +116,7 @@ func (p *Provider) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 		p.renderInvalidRequest(w, r, err)
 		return
 	}
-	subject, ok := p.store.checkPassword(username, password)
+	subject, ok := p.store.checkPassword(r.Context(), username, password)
 	if !ok {
 		p.logger.WarnContext(r.Context(), "devidp: sign-in refused", slog.String("username", username))
 		p.renderForm(w, r, http.StatusUnauthorized, id, username, "The email address or password is wrong.")
@@ -147,6 +151,7 @@ func (p *Provider) renderForm(w http.ResponseWriter, r *http.Request, status int
 	p.render(w, r, status, "signin", pageData{
 		Title:         title,
 		StylesheetURL: p.stylesheetURL,
+		PortalURL:     p.portalURL,
 		Action:        p.pathPrefix + loginPath,
 		AuthRequestID: id,
 		Username:      username,
@@ -164,6 +169,7 @@ func (p *Provider) renderMessage(w http.ResponseWriter, r *http.Request, status 
 	p.render(w, r, status, "message", pageData{
 		Title:         title,
 		StylesheetURL: p.stylesheetURL,
+		PortalURL:     p.portalURL,
 		Message:       message,
 		Detail:        detail,
 		Error:         errMsg,

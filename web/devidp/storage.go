@@ -41,6 +41,7 @@ type storage struct {
 	clients       map[string]*client // by client ID; read-only after New
 	signing       signingKey
 	overrideNonce func(string) string
+	lookup        func(ctx context.Context, email string) (Account, bool)
 	logger        *slog.Logger
 
 	mu           sync.Mutex
@@ -120,11 +121,25 @@ func (s *storage) setVerified(email string, verified bool) bool {
 }
 
 // checkPassword returns the subject of the account whose email matches
-// username case-insensitively and whose password is password.
-func (s *storage) checkPassword(username, password string) (string, bool) {
+// username case-insensitively and whose password is password. An email
+// no account has is looked up (Config.Lookup), and the account found kept.
+func (s *storage) checkPassword(ctx context.Context, username, password string) (string, bool) {
+	key := normaliseEmail(username)
 	s.mu.Lock()
-	acc, found := s.accounts[normaliseEmail(username)]
+	acc, found := s.accounts[key]
 	s.mu.Unlock()
+	if !found && key != "" && s.lookup != nil {
+		// Asked outside the lock: the lookup may be slow (a query).
+		if a, ok := s.lookup(ctx, key); ok && normaliseEmail(a.Email) == key {
+			if err := s.putAccount(a); err != nil {
+				s.logger.WarnContext(ctx, "devidp: account looked up but not kept", slog.Any("error", err))
+			} else {
+				s.mu.Lock()
+				acc, found = s.accounts[key]
+				s.mu.Unlock()
+			}
+		}
+	}
 	// Compare digests so the time taken does not depend on the lengths, and
 	// compare even for an unknown account.
 	want := sha256.Sum256([]byte(acc.Password))

@@ -17,7 +17,9 @@ const (
 	// operations, which everyone must reach.
 	Open Permission = "open"
 	// ReadPublic: the resolution, Member States, instruments, public donor
-	// pages. Anyone but a pending account (which sees only its waiting page).
+	// pages. Anyone, a pending account too: it sees what a visitor sees
+	// (every scope in models treats an account without an active role as
+	// anonymous), with a banner saying it waits.
 	ReadPublic Permission = "read_public"
 	// UseAccount: one's own profile and sessions.
 	UseAccount Permission = "use_account"
@@ -122,7 +124,7 @@ func Can(u *models.User, p Permission, o Object) bool {
 	case Open:
 		return true
 	case ReadPublic:
-		return !pending
+		return true
 	case SeeWaitingPage:
 		return pending
 	case UseAccount:
@@ -172,9 +174,9 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return models.CanDraftReports(u)
 	case ReadReport:
 		if o.Report == nil {
-			return !pending
+			return true
 		}
-		return !pending && models.CanReadReport(u, o.Report.Status)
+		return models.CanReadReport(u, o.Report.Status)
 	case ConfirmParticipation:
 		if o.MemberStateID == 0 {
 			return u.HasRole(models.RoleAdmin) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
@@ -184,7 +186,7 @@ func Can(u *models.User, p Permission, o Object) bool {
 		return u.HasRole(models.RoleAdmin) || u.HasRole(models.RoleSecretariat) || (u.HasRole(models.RoleFocalPoint) && u.MemberStateID != nil)
 	case ReadNeed:
 		if o.Need == nil {
-			return !pending
+			return true
 		}
 		return models.CanSeeNeed(u, o.Need.MemberStateID, o.Need.Visibility, o.Need.Status)
 	case EditNeed:

@@ -134,3 +134,18 @@ func Waiting(ctx context.Context) models.WaitingCounts {
 	w, _ := ctx.Value(waitingKey{}).(models.WaitingCounts)
 	return w
 }
+
+type contactKey struct{}
+
+// WithContactEmail records the address people write to the administrators
+// at (CTAP_CONTACT_EMAIL), which pages give to those who wait or were
+// turned away.
+func WithContactEmail(ctx context.Context, email string) context.Context {
+	return context.WithValue(ctx, contactKey{}, email)
+}
+
+// ContactEmail returns the administrators' address, "" when none is set.
+func ContactEmail(ctx context.Context) string {
+	s, _ := ctx.Value(contactKey{}).(string)
+	return s
+}

@@ -108,7 +108,7 @@ func NewServerWith(t testing.TB, db *gorm.DB, setup Setup) *Server {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	deps := web.Deps{
-		DB: db, Logger: logger, Catalogue: cat, DevAccounts: s.devAccounts(),
+		DB: db, Logger: logger, Catalogue: cat, DevAccounts: s.devAccounts(), DevInviteePassword: Password,
 		StatementObserver: func(_ *http.Request, id string, n int) {
 			s.mu.Lock()
 			s.statements[id] = n
