@@ -108,7 +108,7 @@ func searchSources(u *User) []searchSource {
 			state: "needs.member_state_id = ?", paragraph: "? = ANY (needs.paragraphs)",
 			stateCol: "needs.member_state_id", paraCol: "NULL::int"},
 		{kind: SearchActivities, table: "activities", scope: ActivitiesVisibleTo(u), title: "activities.title", text: "activities.description",
-			state: "EXISTS (SELECT 1 FROM activity_states st WHERE st.activity_id = activities.id AND st.member_state_id = ?)",
+			state:     "EXISTS (SELECT 1 FROM activity_states st WHERE st.activity_id = activities.id AND st.member_state_id = ?)",
 			paragraph: "? = ANY (activities.paragraphs)", stateCol: "NULL::int", paraCol: "NULL::int"},
 		{kind: SearchContributions, table: "contributions", scope: ContributionsVisibleTo(u), title: "contributions.title",
 			text: "contributions.description", state: "contributions.recipient_state_id = ?",
