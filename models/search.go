@@ -59,6 +59,7 @@ type SearchHit struct {
 	Excerpt   string
 	StateID   *int
 	Paragraph *int
+	PeriodID  *int64 // a progress report's period
 	Rank      float32
 }
 
@@ -119,6 +120,13 @@ func searchSources(u *User) []searchSource {
 	}
 }
 
+func (s searchSource) periodCol() string {
+	if s.kind == SearchProgress {
+		return "progress_reports.period_id"
+	}
+	return "NULL::bigint"
+}
+
 // matching is the kind's records u may see that match the query, with
 // the columns a hit needs (the excerpt is cut later, for the page only).
 func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
@@ -141,7 +149,7 @@ func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB
 		sel = sel.Where(s.paragraph, q.Paragraph)
 	}
 	return sel.Select("'"+string(s.kind)+"' AS kind, "+s.table+".id, "+s.title+" AS title, "+s.text+" AS body, "+
-		s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, ts_rank_cd("+s.table+".search_doc, "+tsq+")::real AS rank", q.Text), true
+		s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, "+s.periodCol()+" AS period_id, ts_rank_cd("+s.table+".search_doc, "+tsq+")::real AS rank", q.Text), true
 }
 
 // Search finds what u may see matching q: the count of each kind, and one
@@ -188,7 +196,7 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 	}
 	union := db.WithContext(subqueryContext()).Raw(strings.Join(hits, " UNION ALL "), hitArgs...)
 	page := db.WithContext(ctx).Table("(?) AS hits", union).
-		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.rank, "+
+		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
 			"ts_headline('"+cfg+"', hits.body, websearch_to_tsquery('"+cfg+"', ?), "+
 			"'StartSel=\"\x02\", StopSel=\"\x03\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') AS excerpt", q.Text)
 	order := Order{Keys: []SortKey{{Expr: "hits.rank", Type: "real"}, {Expr: "hits.kind", Type: "text"}, {Expr: "hits.id", Type: "bigint"}}, Desc: true}
