@@ -38,6 +38,7 @@ var routeMatrix = map[string][]string{
 	"GET /instruments":                   public(),
 	"GET /donors":                        public(),
 	"GET /donors/:slug":                  public(),
+	"GET /search":                        public(),
 	"GET /donors/:slug/iati.xml":         public(),
 	"GET /needs":                         public(),
 	"GET /needs/new":                     recorders(),

@@ -53,6 +53,10 @@ func (s *Server) routes() {
 	get("/donors", policy.ReadPublic, h.Donors)
 	get("/donors/:slug", policy.ReadPublic, h.Donor)
 	get("/donors/:slug/iati.xml", policy.ReadPublic, h.DonorIATI) // what the visitor may see, as IATI 2.03
+
+	// Search over everything the person may see (each kind through its
+	// list's visibility scope).
+	get("/search", policy.ReadPublic, h.Search)
 	// What shared needs an organization wants to hear of (its donor users;
 	// the handler checks the organization).
 	get("/donors/:slug/interests", policy.KeepDonorInterests, h.DonorInterests)

@@ -1,0 +1,65 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"ctap/models"
+	"ctap/views"
+	"ctap/web/reqctx"
+)
+
+// searchLimit is how many hits a page of /search shows.
+const searchLimit = 20
+
+// Search finds, over every kind of record, what the person may see: the
+// counts by kind, then one page of hits with their excerpts (two
+// statements). A query it cannot use (too long, an unknown kind or State)
+// narrows nothing rather than failing.
+func (h *Handlers) Search(c echo.Context) error {
+	qp := c.QueryParams()
+	form := views.SearchForm{Text: strings.TrimSpace(qp.Get("q")), Kind: qp.Get("kind"), State: strings.ToUpper(qp.Get("state")), Paragraph: qp.Get("paragraph")}
+	if len(form.Text) > 200 {
+		form.Text = form.Text[:200]
+	}
+	q := models.SearchQuery{Text: form.Text, Lang: localizer(c).Tag}
+	if k := models.SearchKind(form.Kind); models.ValidSearchKind(k) {
+		q.Kind = k
+	} else {
+		form.Kind = ""
+	}
+	states, err := h.Reference.MemberStates(ctx(c))
+	if err != nil {
+		return err
+	}
+	byISO3 := make(views.StateNames, len(states))
+	byID := make(map[int]models.MemberState, len(states))
+	for _, s := range states {
+		byISO3[s.ISO3], byID[s.ID] = s, s
+	}
+	if s, ok := byISO3[form.State]; ok {
+		q.StateID = s.ID
+	} else {
+		form.State = ""
+	}
+	if n, err := strconv.Atoi(form.Paragraph); err == nil && n > 0 && n < 100 {
+		q.Paragraph = n
+	} else {
+		form.Paragraph = ""
+	}
+	res, err := models.Search(ctx(c), h.DB, reqctx.User(ctx(c)), q, pageRequest(c, searchLimit))
+	if err != nil {
+		return err
+	}
+	paras, err := h.Reference.OperativeParagraphs(ctx(c))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.SearchPage(views.SearchData{
+		Form: form, Results: res, States: states, StatesByID: byID, Paragraphs: paras,
+		Nav: pageNav("/search", qp, res.Page),
+	}))
+}

@@ -1,0 +1,212 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// SearchKind is a kind of record /search finds.
+type SearchKind string
+
+const (
+	SearchParagraphs    SearchKind = "paragraph"
+	SearchNeeds         SearchKind = "need"
+	SearchContributions SearchKind = "contribution"
+	SearchActivities    SearchKind = "activity"
+	SearchProgress      SearchKind = "progress"
+)
+
+// SearchKinds lists the kinds in the order results are grouped.
+func SearchKinds() []SearchKind {
+	return []SearchKind{SearchParagraphs, SearchNeeds, SearchActivities, SearchContributions, SearchProgress}
+}
+
+// SearchQuery is what a person searches for: words (websearch syntax:
+// quotes, OR, minus), optionally one kind, one State, one operative
+// paragraph, in the reader's language (which decides the stemming).
+type SearchQuery struct {
+	Text      string
+	Kind      SearchKind // "" for every kind
+	StateID   int
+	Paragraph int
+	Lang      string
+}
+
+// searchConfig is the text search configuration of a language: its
+// stemmer with accents ignored, else simple (no stemming, accents
+// ignored) for a language PostgreSQL cannot stem.
+func searchConfig(lang string) string {
+	switch lang {
+	case "en":
+		return "ctap_en"
+	case "fr":
+		return "ctap_fr"
+	}
+	return "ctap_simple"
+}
+
+// SearchHit is one record found, with an excerpt whose matching words are
+// between HighlightStart and HighlightStop (views turn them into <mark>,
+// after escaping the text).
+type SearchHit struct {
+	Kind      SearchKind
+	ID        int64
+	Title     string
+	Excerpt   string
+	StateID   *int
+	Paragraph *int
+	PeriodID  *int64 // a progress report's period
+	Rank      float32
+}
+
+// The excerpt's markers: control characters no stored text holds.
+const (
+	HighlightStart = "\x02"
+	HighlightStop  = "\x03"
+)
+
+// SearchResults are one page of hits with the count of each kind.
+type SearchResults struct {
+	Counts map[SearchKind]int
+	Page   Page[SearchHit]
+}
+
+// Total is the number of hits over every kind.
+func (r SearchResults) Total() int {
+	n := 0
+	for _, c := range r.Counts {
+		n += c
+	}
+	return n
+}
+
+// searchSource says how one kind is searched: its table, the visibility
+// scope its list uses (every hit, count and excerpt goes through it), its
+// title and text, and how it is narrowed to a State and a paragraph.
+type searchSource struct {
+	kind      SearchKind
+	table     string
+	scope     func(*gorm.DB) *gorm.DB
+	title     string // SQL expression
+	text      string // SQL expression the excerpt is cut from
+	state     string // SQL condition on ?; "" when the kind has no State
+	paragraph string // SQL condition on ?; "" when none
+	stateCol  string // SQL expression of the record's State, or NULL
+	paraCol   string // SQL expression of the record's paragraph, or NULL
+	extra     string // a condition every record of the kind meets
+}
+
+func searchSources(u *User) []searchSource {
+	return []searchSource{
+		{kind: SearchParagraphs, table: "paragraphs", title: "'OP ' || paragraphs.number", text: "paragraphs.body",
+			paragraph: "paragraphs.number = ?", stateCol: "NULL::int", paraCol: "paragraphs.number",
+			extra: "paragraphs.kind = 'operative' AND paragraphs.resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC, id DESC LIMIT 1)"},
+		{kind: SearchNeeds, table: "needs", scope: NeedsVisibleTo(u), title: "needs.title", text: "needs.description",
+			state: "needs.member_state_id = ?", paragraph: "? = ANY (needs.paragraphs)",
+			stateCol: "needs.member_state_id", paraCol: "NULL::int"},
+		{kind: SearchActivities, table: "activities", scope: ActivitiesVisibleTo(u), title: "activities.title", text: "activities.description",
+			state:     "EXISTS (SELECT 1 FROM activity_states st WHERE st.activity_id = activities.id AND st.member_state_id = ?)",
+			paragraph: "? = ANY (activities.paragraphs)", stateCol: "NULL::int", paraCol: "NULL::int"},
+		{kind: SearchContributions, table: "contributions", scope: ContributionsVisibleTo(u), title: "contributions.title",
+			text: "contributions.description", state: "contributions.recipient_state_id = ?",
+			stateCol: "contributions.recipient_state_id", paraCol: "NULL::int"},
+		{kind: SearchProgress, table: "progress_reports", scope: ProgressVisibleTo(u), title: "''", text: "progress_reports.narrative || ' ' || progress_reports.measures",
+			state: "progress_reports.member_state_id = ?", paragraph: "progress_reports.paragraph_number = ?",
+			stateCol: "progress_reports.member_state_id", paraCol: "progress_reports.paragraph_number"},
+	}
+}
+
+func (s searchSource) periodCol() string {
+	if s.kind == SearchProgress {
+		return "progress_reports.period_id"
+	}
+	return "NULL::bigint"
+}
+
+// matching is the kind's records u may see that match the query, with
+// the columns a hit needs (the excerpt is cut later, for the page only).
+func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
+	if (q.StateID != 0 && s.state == "") || (q.Paragraph != 0 && s.paragraph == "") {
+		return nil, false // the kind cannot be narrowed that way: none of it matches
+	}
+	tsq := "websearch_to_tsquery('" + cfg + "', ?)"
+	sel := db.WithContext(subqueryContext()).Table(s.table)
+	if s.scope != nil {
+		sel = sel.Scopes(s.scope)
+	}
+	sel = sel.Where(s.table+".search_doc @@ "+tsq, q.Text)
+	if s.extra != "" {
+		sel = sel.Where(s.extra)
+	}
+	if q.StateID != 0 {
+		sel = sel.Where(s.state, q.StateID)
+	}
+	if q.Paragraph != 0 {
+		sel = sel.Where(s.paragraph, q.Paragraph)
+	}
+	return sel.Select("'"+string(s.kind)+"' AS kind, "+s.table+".id, "+s.title+" AS title, "+s.text+" AS body, "+
+		s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, "+s.periodCol()+" AS period_id, ts_rank_cd("+s.table+".search_doc, "+tsq+")::real AS rank", q.Text), true
+}
+
+// Search finds what u may see matching q: the count of each kind, and one
+// page of hits (of q.Kind, or of every kind), best first, each with its
+// excerpt. Two statements whatever the data: the counts, and the page.
+func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRequest) (SearchResults, error) {
+	res := SearchResults{Counts: map[SearchKind]int{}}
+	q.Text = strings.TrimSpace(q.Text)
+	if q.Text == "" {
+		return res, nil
+	}
+	cfg := searchConfig(q.Lang)
+	var counts, hits []string
+	var countArgs, hitArgs []any
+	for _, s := range searchSources(u) {
+		sub, ok := s.matching(db, q, cfg)
+		if !ok {
+			continue
+		}
+		counts = append(counts, "SELECT '"+string(s.kind)+"' AS kind, count(*) AS n FROM (?) m")
+		countArgs = append(countArgs, sub)
+		if q.Kind == "" || q.Kind == s.kind {
+			hits = append(hits, "(?)")
+			hitArgs = append(hitArgs, sub)
+		}
+	}
+	if len(counts) == 0 {
+		return res, nil
+	}
+	var rows []struct {
+		Kind SearchKind
+		N    int
+	}
+	if err := db.WithContext(ctx).Raw(strings.Join(counts, " UNION ALL "), countArgs...).Scan(&rows).Error; err != nil {
+		return res, fmt.Errorf("search counts: %w", err)
+	}
+	for _, r := range rows {
+		if r.N > 0 {
+			res.Counts[r.Kind] = r.N
+		}
+	}
+	if len(hits) == 0 || (q.Kind != "" && res.Counts[q.Kind] == 0) || (q.Kind == "" && res.Total() == 0) {
+		return res, nil
+	}
+	union := db.WithContext(subqueryContext()).Raw(strings.Join(hits, " UNION ALL "), hitArgs...)
+	page := db.WithContext(ctx).Table("(?) AS hits", union).
+		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
+			"ts_headline('"+cfg+"', hits.body, websearch_to_tsquery('"+cfg+"', ?), "+
+			"'StartSel=\"\x02\", StopSel=\"\x03\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') AS excerpt", q.Text)
+	order := Order{Keys: []SortKey{{Expr: "hits.rank", Type: "real"}, {Expr: "hits.kind", Type: "text"}, {Expr: "hits.id", Type: "bigint"}}, Desc: true}
+	p, err := paginate(page, order, req, func(h SearchHit) []any { return []any{h.Rank, string(h.Kind), h.ID} })
+	if err != nil {
+		return res, fmt.Errorf("search hits: %w", err)
+	}
+	res.Page = p
+	return res, nil
+}
+
+// ValidSearchKind tells whether k names a kind /search offers.
+func ValidSearchKind(k SearchKind) bool { return slices.Contains(SearchKinds(), k) }

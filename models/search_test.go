@@ -1,0 +1,138 @@
+package models_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"ctap/models"
+	"ctap/models/dbtest"
+)
+
+func TestSearchFindsOnlyWhatEachPersonMaySee(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	p := newPeople(t, db)
+	ref := &models.ReferenceCache{DB: db}
+	ev := models.AuditContext{Actor: p.focalKEN}
+
+	// A public, accepted need; a private draft whose words appear nowhere
+	// else; both Kenya's.
+	public := validNeed("KEN")
+	public.Title, public.Description = "Border control training in West Africa", "Courses for the officers of the border posts."
+	public.Visibility = "public"
+	pub, err := models.CreateNeed(ctx, db, ref, p.focalKEN, public, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []models.NeedStatus{models.NeedSubmitted, models.NeedUnderReview, models.NeedAccepted} {
+		who := p.secretariat
+		if to == models.NeedSubmitted {
+			who = p.focalKEN
+		}
+		if pub, err = models.TransitionNeed(ctx, db, who, pub.ID, pub.Version, to, "ok", nil, models.AuditContext{Actor: who}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	private := validNeed("KEN")
+	private.Title, private.Description = "Zebrafish laboratory for forensic toxicology", "Confidential: the procureurs généraux ask for it."
+	if _, err := models.CreateNeed(ctx, db, ref, p.focalKEN, private, ev); err != nil {
+		t.Fatal(err)
+	}
+
+	search := func(u *models.User, text, lang string) models.SearchResults {
+		t.Helper()
+		counted, counter := models.WithStatementCounter(ctx)
+		res, err := models.Search(counted, db, u, models.SearchQuery{Text: text, Lang: lang}, models.PageRequest{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.Count(); n > 2 {
+			t.Errorf("a search took %d statements, want at most 2", n)
+		}
+		return res
+	}
+
+	// The public need, by its words, stemmed: "controls" finds "control".
+	for _, u := range []*models.User{nil, p.viewer, p.donor, p.focalFRA, p.focalKEN, p.secretariat} {
+		res := search(u, "border controls", "en")
+		if res.Counts[models.SearchNeeds] != 1 || len(res.Page.Items) != 1 || res.Page.Items[0].ID != pub.ID {
+			t.Errorf("%s: %+v, want the public need", roleOf(u), res)
+			continue
+		}
+		if ex := res.Page.Items[0].Title + res.Page.Items[0].Excerpt; !strings.Contains(ex, models.HighlightStart) && res.Page.Items[0].Excerpt == "" {
+			t.Errorf("%s: no excerpt for the hit: %+v", roleOf(u), res.Page.Items[0])
+		}
+	}
+
+	// The private draft: its State and the Secretariat only; for anyone
+	// else no hit, no count, no excerpt.
+	sees := map[*models.User]bool{nil: false, p.viewer: false, p.donor: false, p.focalFRA: false, p.focalKEN: true, p.secretariat: true, p.admin: true}
+	for u, want := range sees {
+		res := search(u, "zebrafish", "en")
+		if got := res.Total() == 1; got != want {
+			t.Errorf("%s finds the private need: %v, want %v (%+v)", roleOf(u), got, want, res.Counts)
+		}
+		if !want && len(res.Page.Items) != 0 {
+			t.Errorf("%s is shown %+v", roleOf(u), res.Page.Items)
+		}
+	}
+
+	// French: stemmed and without accents ("procureur generaux" finds
+	// "procureurs généraux"), in the French configuration.
+	if res := search(p.focalKEN, "procureur generaux", "fr"); res.Counts[models.SearchNeeds] != 1 {
+		t.Errorf("the French search found %+v", res.Counts)
+	}
+	// Quotes and minus work as people expect.
+	if res := search(p.secretariat, `"border control" -zebrafish`, "en"); res.Total() != 1 {
+		t.Errorf("a phrase with an exclusion found %+v", res.Counts)
+	}
+	if res := search(p.secretariat, `border -africa`, "en"); res.Total() != 0 {
+		t.Errorf("an excluded word still matched: %+v", res.Counts)
+	}
+}
+
+func TestSearchNarrowsByKindStateAndParagraph(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	p := newPeople(t, db)
+	ref := &models.ReferenceCache{DB: db}
+	in := validNeed("KEN") // paragraphs 2 and 7
+	in.Title = "Financing of terrorism legislation"
+	if _, err := models.CreateNeed(ctx, db, ref, p.focalKEN, in, models.AuditContext{Actor: p.focalKEN}); err != nil {
+		t.Fatal(err)
+	}
+	var ken, fra int
+	db.Raw("SELECT id FROM member_states WHERE iso3 = 'KEN'").Scan(&ken)
+	db.Raw("SELECT id FROM member_states WHERE iso3 = 'FRA'").Scan(&fra)
+	run := func(q models.SearchQuery) models.SearchResults {
+		t.Helper()
+		q.Lang = "en"
+		res, err := models.Search(ctx, db, p.secretariat, q, models.PageRequest{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	// The resolution's own paragraphs speak of financing of terrorism too.
+	all := run(models.SearchQuery{Text: "financing terrorism"})
+	if all.Counts[models.SearchNeeds] != 1 || all.Counts[models.SearchParagraphs] == 0 {
+		t.Fatalf("counts %+v, want the need and some paragraphs", all.Counts)
+	}
+	needs := run(models.SearchQuery{Text: "financing terrorism", Kind: models.SearchNeeds})
+	if len(needs.Page.Items) != 1 || needs.Page.Items[0].Kind != models.SearchNeeds || needs.Counts[models.SearchParagraphs] == 0 {
+		t.Errorf("the needs only: %+v (the other kinds still counted)", needs)
+	}
+	if res := run(models.SearchQuery{Text: "financing terrorism", Kind: models.SearchNeeds, StateID: fra}); res.Total() != 0 {
+		t.Errorf("France's needs: %+v, want none", res.Counts)
+	}
+	if res := run(models.SearchQuery{Text: "financing terrorism", Kind: models.SearchNeeds, StateID: ken, Paragraph: 7}); len(res.Page.Items) != 1 {
+		t.Errorf("Kenya's needs on paragraph 7: %+v", res.Counts)
+	}
+	if res := run(models.SearchQuery{Text: "financing terrorism", Paragraph: 3}); res.Counts[models.SearchNeeds] != 0 {
+		t.Errorf("needs on paragraph 3: %+v, want none", res.Counts)
+	}
+	if res := run(models.SearchQuery{Text: "   "}); res.Total() != 0 || len(res.Page.Items) != 0 {
+		t.Errorf("an empty search found %+v", res)
+	}
+}

@@ -1,0 +1,123 @@
+package views
+
+import (
+	"context"
+	"html"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"ctap/models"
+)
+
+// SearchForm is /search's query as the person typed it.
+type SearchForm struct {
+	Text, Kind, State, Paragraph string
+}
+
+// SearchData is /search.
+type SearchData struct {
+	Form       SearchForm
+	Results    models.SearchResults
+	States     []models.MemberState
+	StatesByID map[int]models.MemberState
+	Paragraphs []models.OperativeRef
+	Nav        PageNav
+}
+
+// kindHref is the search narrowed to one kind ("" for all), the rest of
+// the query kept.
+func (d SearchData) kindHref(kind string) string {
+	v := url.Values{"q": {d.Form.Text}}
+	if kind != "" {
+		v.Set("kind", kind)
+	}
+	if d.Form.State != "" {
+		v.Set("state", d.Form.State)
+	}
+	if d.Form.Paragraph != "" {
+		v.Set("paragraph", d.Form.Paragraph)
+	}
+	return "/search?" + v.Encode()
+}
+
+// searchHitHref is the page of a hit.
+func (d SearchData) searchHitHref(h models.SearchHit) string {
+	id := strconv.FormatInt(h.ID, 10)
+	switch h.Kind {
+	case models.SearchNeeds:
+		return "/needs/" + id
+	case models.SearchContributions:
+		return "/contributions/" + id
+	case models.SearchActivities:
+		return "/activities/" + id
+	case models.SearchParagraphs:
+		if h.Paragraph != nil {
+			return "/paragraphs/" + strconv.Itoa(*h.Paragraph)
+		}
+	case models.SearchProgress:
+		if h.StateID != nil && h.Paragraph != nil {
+			href := "/states/" + d.StatesByID[*h.StateID].ISO3 + "/progress/" + strconv.Itoa(*h.Paragraph)
+			if h.PeriodID != nil {
+				href += "?period=" + strconv.FormatInt(*h.PeriodID, 10)
+			}
+			return href
+		}
+	}
+	return "/search"
+}
+
+// searchHitTitle names a hit: its title, or what it is when it has none
+// (a progress report: its State and paragraph).
+func (d SearchData) searchHitTitle(ctx context.Context, h models.SearchHit) string {
+	switch h.Kind {
+	case models.SearchProgress:
+		if h.StateID != nil && h.Paragraph != nil {
+			return tf(ctx, "search.progress_title", "State", d.StatesByID[*h.StateID].LocalName(lang(ctx)), "N", *h.Paragraph)
+		}
+	case models.SearchParagraphs:
+		if h.Paragraph != nil {
+			return paragraphLabel(ctx, *h.Paragraph)
+		}
+	}
+	return h.Title
+}
+
+// highlighted is an excerpt with its matching words marked: the text is
+// escaped first, then the markers the database put around the matches
+// become <mark> elements, so nothing a record holds is ever markup.
+func highlighted(excerpt string) templ.Component {
+	s := html.EscapeString(excerpt)
+	s = strings.ReplaceAll(s, models.HighlightStart, "<mark>")
+	s = strings.ReplaceAll(s, models.HighlightStop, "</mark>")
+	return templ.Raw(s)
+}
+
+func searchKindLabel(ctx context.Context, k models.SearchKind, n int) string {
+	return tn(ctx, "search.kind."+string(k), n)
+}
+
+func searchStateOptions(ctx context.Context, states []models.MemberState) []Option {
+	opts := []Option{{Value: "", Label: t(ctx, "search.any_state")}}
+	for _, s := range states {
+		opts = append(opts, Option{Value: s.ISO3, Label: s.LocalName(lang(ctx))})
+	}
+	return opts
+}
+
+func searchParagraphOptions(ctx context.Context, ps []models.OperativeRef) []Option {
+	opts := []Option{{Value: "", Label: t(ctx, "search.any_paragraph")}}
+	for _, p := range ps {
+		opts = append(opts, Option{Value: strconv.Itoa(p.Number), Label: paragraphLabel(ctx, p.Number)})
+	}
+	return opts
+}
+
+func searchTitle(ctx context.Context, text string) string {
+	if text == "" {
+		return t(ctx, "search.title")
+	}
+	return tf(ctx, "search.title_for", "Query", text)
+}

@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ctap/models"
+	"ctap/web/webtest"
+)
+
+func TestSearchShowsEachPersonOnlyWhatTheyMaySeeWithTheWordsMarked(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t)
+	focal := signedInAs(t, srv, "focal.ken@example.org", models.RoleFocalPoint, "KEN")
+	other := signedInAs(t, srv, "focal.fra@example.org", models.RoleFocalPoint, "FRA")
+	anon := srv.Client()
+
+	// A private draft of Kenya's whose words appear nowhere else, one of
+	// them looking like markup.
+	page := focal.Get(t, "/needs/new")
+	created := focal.PostForm(t, "/needs", needForm(webtest.CSRFToken(t, page), "title", "Zebrafish laboratory <b>toxicology</b>",
+		"description", "Forensic zebrafish assays for the national laboratory.", "visibility", "state"))
+	if created.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create need: %d", created.StatusCode)
+	}
+	needPath := created.Header.Get("Location")
+
+	if home := anon.Get(t, "/"); !strings.Contains(home.Body, `action="/search"`) {
+		t.Error("the header has no search box")
+	}
+	for name, c := range map[string]*webtest.Client{"anonymous": anon, "another State's focal point": other} {
+		res := c.Get(t, "/search?q=zebrafish")
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Nothing you may see matches these words.") ||
+			strings.Contains(res.Body, "Zebrafish") || strings.Contains(res.Body, needPath) {
+			t.Errorf("%s finds Kenya's private need (or its count or excerpt): %d", name, res.StatusCode)
+		}
+	}
+	res := focal.Get(t, "/search?"+url.Values{"q": {"zebrafish assay"}}.Encode())
+	if !strings.Contains(res.Body, `href="`+needPath+`"`) {
+		t.Fatalf("Kenya's focal point does not find its need:\n%s", res.Body)
+	}
+	if !strings.Contains(res.Body, "<mark>zebrafish</mark>") && !strings.Contains(res.Body, "<mark>Zebrafish</mark>") {
+		t.Error("the excerpt does not mark the words found")
+	}
+	if strings.Contains(res.Body, "<b>toxicology</b>") {
+		t.Error("a title's markup reached the page unescaped")
+	}
+	if !strings.Contains(res.Body, "1 need") {
+		t.Error("the results are not counted by kind")
+	}
+	if n := srv.Statements(t, res); n > maxStatements {
+		t.Errorf("a search costs %d statements", n)
+	}
+	// Narrowed to another kind: no need listed, the count still shown.
+	narrowed := focal.Get(t, "/search?q=zebrafish&kind=paragraph")
+	if strings.Contains(narrowed.Body, `href="`+needPath+`"`) || !strings.Contains(narrowed.Body, "1 need") {
+		t.Error("narrowing to paragraphs still lists the need, or loses its count")
+	}
+}
