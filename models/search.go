@@ -18,11 +18,13 @@ const (
 	SearchContributions SearchKind = "contribution"
 	SearchActivities    SearchKind = "activity"
 	SearchProgress      SearchKind = "progress"
+	SearchStates        SearchKind = "state"
+	SearchInstruments   SearchKind = "instrument"
 )
 
 // SearchKinds lists the kinds in the order results are grouped.
 func SearchKinds() []SearchKind {
-	return []SearchKind{SearchParagraphs, SearchNeeds, SearchActivities, SearchContributions, SearchProgress}
+	return []SearchKind{SearchParagraphs, SearchStates, SearchInstruments, SearchNeeds, SearchActivities, SearchContributions, SearchProgress}
 }
 
 // SearchQuery is what a person searches for: words (websearch syntax:
@@ -98,10 +100,29 @@ type searchSource struct {
 	stateCol  string // SQL expression of the record's State, or NULL
 	paraCol   string // SQL expression of the record's paragraph, or NULL
 	extra     string // a condition every record of the kind meets
+	// doc is the tsvector searched: the table's generated search_doc, or
+	// for a small reference table one computed on the fly; config, when
+	// set, is the configuration its query is parsed with (a name is not
+	// stemmed: "Ivoire" must not become "ivoir").
+	doc    string
+	config string
 }
 
-func searchSources(u *User) []searchSource {
+func searchSources(u *User, lang string) []searchSource {
+	name := "member_states.name"
+	if lang == "fr" {
+		name = "member_states.name_fr"
+	}
 	return []searchSource{
+		// The 193 States and 19 instruments are searched without an index:
+		// their names, in both languages, and their codes.
+		{kind: SearchStates, table: "member_states", title: name, text: "''",
+			// Apostrophes split words ("d’Ivoire" is found by "ivoire").
+			doc:   "to_tsvector('ctap_simple', translate(member_states.name || ' ' || member_states.name_fr, '’''', '  ') || ' ' || member_states.iso3 || ' ' || member_states.m49)",
+			state: "member_states.id = ?", stateCol: "member_states.id", paraCol: "NULL::int", config: "ctap_simple"},
+		{kind: SearchInstruments, table: "instruments", title: "instruments.short_name", text: "instruments.title",
+			doc:      "to_tsvector('ctap_en', instruments.short_name || ' ' || instruments.title) || to_tsvector('ctap_fr', instruments.short_name || ' ' || instruments.title)",
+			stateCol: "NULL::int", paraCol: "NULL::int"},
 		{kind: SearchParagraphs, table: "paragraphs", title: "'OP ' || paragraphs.number", text: "paragraphs.body",
 			paragraph: "paragraphs.number = ?", stateCol: "NULL::int", paraCol: "paragraphs.number",
 			extra: "paragraphs.kind = 'operative' AND paragraphs.resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC, id DESC LIMIT 1)"},
@@ -133,12 +154,19 @@ func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB
 	if (q.StateID != 0 && s.state == "") || (q.Paragraph != 0 && s.paragraph == "") {
 		return nil, false // the kind cannot be narrowed that way: none of it matches
 	}
+	if s.config != "" {
+		cfg = s.config
+	}
 	tsq := "websearch_to_tsquery('" + cfg + "', ?)"
 	sel := db.WithContext(subqueryContext()).Table(s.table)
 	if s.scope != nil {
 		sel = sel.Scopes(s.scope)
 	}
-	sel = sel.Where(s.table+".search_doc @@ "+tsq, q.Text)
+	doc := s.doc
+	if doc == "" {
+		doc = s.table + ".search_doc"
+	}
+	sel = sel.Where(doc+" @@ "+tsq, q.Text)
 	if s.extra != "" {
 		sel = sel.Where(s.extra)
 	}
@@ -149,7 +177,7 @@ func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB
 		sel = sel.Where(s.paragraph, q.Paragraph)
 	}
 	return sel.Select("'"+string(s.kind)+"' AS kind, "+s.table+".id, "+s.title+" AS title, "+s.text+" AS body, "+
-		s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, "+s.periodCol()+" AS period_id, ts_rank_cd("+s.table+".search_doc, "+tsq+")::real AS rank", q.Text), true
+		s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, "+s.periodCol()+" AS period_id, ts_rank_cd("+doc+", "+tsq+")::real AS rank", q.Text), true
 }
 
 // Search finds what u may see matching q: the count of each kind, and one
@@ -164,7 +192,7 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 	cfg := searchConfig(q.Lang)
 	var counts, hits []string
 	var countArgs, hitArgs []any
-	for _, s := range searchSources(u) {
+	for _, s := range searchSources(u, q.Lang) {
 		sub, ok := s.matching(db, q, cfg)
 		if !ok {
 			continue

@@ -136,3 +136,30 @@ func TestSearchNarrowsByKindStateAndParagraph(t *testing.T) {
 		t.Errorf("an empty search found %+v", res)
 	}
 }
+
+func TestSearchFindsStatesAndInstrumentsByNameWithoutAccentsAndByCode(t *testing.T) {
+	db := dbtest.New(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		text, lang string
+		kind       models.SearchKind
+		want       string
+	}{
+		{"cote ivoire", "en", models.SearchStates, "Côte d’Ivoire"},
+		{"CIV", "en", models.SearchStates, "Côte d’Ivoire"},
+		{"384", "fr", models.SearchStates, "Côte d’Ivoire"},
+		{"hostages", "en", models.SearchInstruments, ""},
+	} {
+		res, err := models.Search(ctx, db, nil, models.SearchQuery{Text: c.text, Lang: c.lang, Kind: c.kind}, models.PageRequest{Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Page.Items) == 0 {
+			t.Errorf("%q finds no %s", c.text, c.kind)
+			continue
+		}
+		if c.want != "" && !strings.EqualFold(strings.ReplaceAll(res.Page.Items[0].Title, "'", "’"), c.want) {
+			t.Errorf("%q finds %q first, want %q", c.text, res.Page.Items[0].Title, c.want)
+		}
+	}
+}

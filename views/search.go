@@ -53,6 +53,12 @@ func (d SearchData) searchHitHref(h models.SearchHit) string {
 		return "/contributions/" + id
 	case models.SearchActivities:
 		return "/activities/" + id
+	case models.SearchStates:
+		if h.StateID != nil {
+			return "/states/" + d.StatesByID[*h.StateID].ISO3
+		}
+	case models.SearchInstruments:
+		return "/instruments"
 	case models.SearchParagraphs:
 		if h.Paragraph != nil {
 			return "/paragraphs/" + strconv.Itoa(*h.Paragraph)
