@@ -80,7 +80,16 @@ var pages = []page{
 	// its DOCX, rendered from the stored report whatever the data's size.
 	{"report of the Secretary-General (Secretariat)", "/reports/1", "/reports/:id", "secretariat@example.org"},
 	{"report DOCX (Secretariat)", "/reports/1/report.docx", "/reports/:id/report.docx", "secretariat@example.org"},
+	// A search over every kind, words common in the scale data's titles.
+	{"search (Secretariat)", "/search?q=" + searchWords, "/search", "secretariat@example.org"},
+	{"search, anonymous", "/search?q=" + searchWords, "/search", ""},
 }
+
+// searchWords are what the bench searches for: a State's name, which its
+// scale needs' descriptions and the State itself hold (about a hundred
+// hits of 170,000 records; a word every record holds is another matter,
+// see the README).
+const searchWords = "Kenya"
 
 // iatiDonor is the organization whose page and IATI file are driven: at
 // scale 10 about 1,400 of its 2,900 contributions are public.
