@@ -62,6 +62,8 @@ const (
 	ActionRoleByGroups      AuditAction = "user.role_bound_by_groups"
 	ActionInvitationCreated AuditAction = "invitation.created"
 	ActionInvitationRevoked AuditAction = "invitation.revoked"
+	ActionInvitationApplied AuditAction = "invitation.applied"
+	ActionUserSessionsEnded AuditAction = "user.sessions_ended"
 
 	ActionNeedCreated    AuditAction = "need.created"
 	ActionNeedEdited     AuditAction = "need.edited"

@@ -109,8 +109,11 @@ func TestTheAdminApprovesChangesDisablesAndEnablesAUser(t *testing.T) {
 		t.Fatalf("role change: %d", r.StatusCode)
 	}
 	u = userByEmail(t, srv, "newcomer@example.org")
+	// Disabling is asked about first; the answer disables.
 	if r := post(u.Version, "disabled", "viewer", ""); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d", r.StatusCode)
+	} else if r := answerYes(t, admin, admin.Follow(t, r)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirmed disable: %d", r.StatusCode)
 	}
 	u = userByEmail(t, srv, "newcomer@example.org")
 	if r := post(u.Version, "active", "viewer", ""); r.StatusCode != http.StatusSeeOther {
