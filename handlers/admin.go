@@ -366,7 +366,29 @@ func (h *Handlers) AdminAudit(c echo.Context) error {
 	if f.Action != "" {
 		q.Set("action", f.Action)
 	}
-	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditData{Events: page.Items, Action: f.Action, Nav: pageNav("/admin/audit", q, page)}))
+	names, err := h.auditNames(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditData{Events: page.Items, Names: names, Action: f.Action, Nav: pageNav("/admin/audit", q, page)}))
+}
+
+// auditNames are the States and organizations the trail's values name by
+// ID (the States from the reference cache, the organizations in one
+// statement).
+func (h *Handlers) auditNames(c echo.Context) (views.AuditNames, error) {
+	states, donors, err := h.scopeChoices(c)
+	if err != nil {
+		return views.AuditNames{}, err
+	}
+	names := views.AuditNames{States: make(map[int]models.MemberState, len(states)), Donors: make(map[int]models.DonorOrganization, len(donors))}
+	for _, s := range states {
+		names.States[s.ID] = s
+	}
+	for _, d := range donors {
+		names.Donors[d.ID] = d
+	}
+	return names, nil
 }
 
 // assignment reads a role and its scope from a form (an ISO3 code for a

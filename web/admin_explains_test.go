@@ -333,3 +333,61 @@ func TestTheLastAdminMessageSitsBesideTheChangedField(t *testing.T) {
 		}
 	}
 }
+
+func TestTheAuditTrailReadsAsSentencesInTheReadersLanguage(t *testing.T) {
+	srv := webtest.NewServer(t)
+	admin := signedInAdmin(t, srv)
+	srv.Client().SignIn(t, "newcomer@example.org")
+	u := userByEmail(t, srv, "newcomer@example.org")
+	page := admin.Get(t, fmt.Sprintf("/admin/users/%d", u.ID))
+	if r := admin.PostForm(t, fmt.Sprintf("/admin/users/%d", u.ID), url.Values{"_csrf": {webtest.CSRFToken(t, page)},
+		"version": {fmt.Sprint(u.Version)}, "status": {"active"}, "role": {"focal_point"}, "state": {"KEN"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", r.StatusCode)
+	}
+	if r := invite(t, admin, url.Values{"email": {"later@example.org"}, "role": {"viewer"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite: %d", r.StatusCode)
+	}
+	var norway models.DonorOrganization
+	srv.DB.Where("slug = ?", "norway").Take(&norway)
+	if err := models.RecordEvent(t.Context(), srv.DB, models.AuditContext{ActorNote: "ctap seed --demo"}, models.ActionDonorInterests,
+		models.Target("donor_organization", int64(norway.ID)), map[string]any{"paragraphs": []int{3, 4}}); err != nil {
+		t.Fatal(err)
+	}
+	newcomer := userByEmail(t, srv, "newcomer@example.org")
+
+	en := admin.Get(t, "/admin/audit")
+	if n := srv.Statements(t, en); n > 6 {
+		t.Errorf("/admin/audit issued %d statements", n)
+	}
+	for _, want := range []string{
+		"Ada Admin (demo) (admin@example.org)",
+		"<td>Approved an account</td>",
+		fmt.Sprintf(`<a href="/admin/users/%d">%s</a>`, newcomer.ID, html.EscapeString(newcomer.DisplayName())),
+		"<td>Invited someone</td>", `<a href="/admin/invitations">later@example.org</a>`,
+		"<td>Saved a donor’s interests</td>", `<a href="/donors/norway">Norway</a>`, "ctap seed --demo",
+		"<dt>Role</dt><dd>Focal point</dd>", "<dt>Member State</dt><dd>Kenya</dd>", "<dt>Paragraphs</dt><dd>3, 4</dd>",
+	} {
+		if !strings.Contains(en.Body, want) {
+			t.Errorf("the English trail lacks %q", want)
+		}
+	}
+	for _, raw := range []string{"member_state_id", "user.approved", "invitation.created", "expires_at"} {
+		if strings.Contains(en.Body, raw) {
+			t.Errorf("the trail shows the raw %q", raw)
+		}
+	}
+	if regexp.MustCompile(`\d{2}:\d{2}:\d{2}\.\d+`).MatchString(en.Body) {
+		t.Error("the trail shows a timestamp to the nanosecond")
+	}
+
+	admin.Get(t, "/lang/fr")
+	fr := admin.Get(t, "/admin/audit")
+	for _, want := range []string{
+		"<td>Approbation d’un compte</td>", "<td>Invitation d’une personne</td>", "<td>Enregistrement des intérêts d’un donateur</td>",
+		`<a href="/donors/norway">` + html.EscapeString(norway.NameFr) + `</a>`, "<dt>Rôle</dt>",
+	} {
+		if !strings.Contains(fr.Body, want) {
+			t.Errorf("the French trail lacks %q", want)
+		}
+	}
+}
