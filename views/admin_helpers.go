@@ -56,9 +56,9 @@ type auditValue struct {
 	Value string
 }
 
-// has tells whether the catalogue holds a message (T shows a missing one
+// hasMessage tells whether the catalogue holds a message (T shows a missing one
 // as its ID).
-func has(ctx context.Context, id string) bool { return t(ctx, id) != id }
+func hasMessage(ctx context.Context, id string) bool { return t(ctx, id) != id }
 
 // auditWho names who acted: their name and email, or what acted (a
 // command) when no one signed in did.
@@ -74,7 +74,7 @@ func auditWho(ctx context.Context, e models.AuditEntry) string {
 
 // auditEventName is the action's name in the reader's language.
 func auditEventName(ctx context.Context, action string) string {
-	if id := "audit.action." + action; has(ctx, id) {
+	if id := "audit.action." + action; hasMessage(ctx, id) {
 		return t(ctx, id)
 	}
 	return action
@@ -85,7 +85,7 @@ func auditTargetKind(ctx context.Context, kind string) string {
 	if kind == "" {
 		return ""
 	}
-	if id := "audit.target." + kind; has(ctx, id) {
+	if id := "audit.target." + kind; hasMessage(ctx, id) {
 		return t(ctx, id)
 	}
 	return kind
@@ -186,7 +186,7 @@ func auditValues(ctx context.Context, raw, other []byte, names AuditNames) []aud
 // auditFieldLabel is a field's label: the catalogue's where it has one,
 // the field's name in words otherwise.
 func auditFieldLabel(ctx context.Context, key string) string {
-	if id := "audit.field." + key; has(ctx, id) {
+	if id := "audit.field." + key; hasMessage(ctx, id) {
 		return t(ctx, id)
 	}
 	words := strings.ReplaceAll(key, "_", " ")
@@ -226,10 +226,10 @@ func auditValueText(ctx context.Context, key string, v any, names AuditNames) (s
 		if x == "" {
 			return "—", true
 		}
-		if key == "role" && has(ctx, "role."+x) {
+		if key == "role" && hasMessage(ctx, "role."+x) {
 			return t(ctx, "role."+x), true
 		}
-		if key == "status" && has(ctx, "status."+x) {
+		if key == "status" && hasMessage(ctx, "status."+x) {
 			return t(ctx, "status."+x), true
 		}
 		if at, err := time.Parse(time.RFC3339Nano, x); err == nil {
