@@ -35,6 +35,20 @@ func (h *Handlers) renderAccount(c echo.Context, status int, settings views.Noti
 	}))
 }
 
+// ConfirmEndOtherSessions asks before signing the user out of their other
+// browsers.
+func (h *Handlers) ConfirmEndOtherSessions(c echo.Context) error {
+	u := reqctx.User(ctx(c))
+	n, err := models.CountUserSessions(ctx(c), h.DB, u.ID, h.SessionIdle)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return c.Redirect(http.StatusSeeOther, "/account") // no other session to end
+	}
+	return render(c, http.StatusOK, views.ConfirmEndOtherSessionsPage(n-1))
+}
+
 // EndOtherSessions signs the user out of every other browser.
 func (h *Handlers) EndOtherSessions(c echo.Context) error {
 	u := reqctx.User(ctx(c))
@@ -42,6 +56,6 @@ func (h *Handlers) EndOtherSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", "account.other_sessions_ended", map[string]any{"Count": n})
+	h.flashCount(c, "success", "account.other_sessions_ended", int(n), nil)
 	return redirectAfterPost(c, "/account")
 }

@@ -92,8 +92,12 @@ func (h *Handlers) renderUserForm(c echo.Context, status int, u models.User, for
 	if err != nil {
 		return err
 	}
+	sessions, err := models.CountUserSessions(ctx(c), h.DB, u.ID, h.SessionIdle)
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.AdminUserPage(views.AdminUserData{
-		User: u, Form: form, States: states, Donors: donors, Conflict: conflict,
+		User: u, Form: form, States: states, Donors: donors, Conflict: conflict, Sessions: sessions,
 	}))
 }
 
@@ -123,14 +127,19 @@ func (h *Handlers) AdminChangeUser(c echo.Context) error {
 			return p.Err()
 		},
 		Save: func() (string, error) {
+			if ch.Status == models.StatusDisabled && u.Status != models.StatusDisabled && form.Confirmed != "yes" {
+				// Disabling is asked about on a page of its own first; a
+				// change that would be refused is refused here, beside its
+				// field, rather than after the question.
+				if err := models.CheckUserChange(ctx(c), h.DB, u.ID, ch); err != nil {
+					return "", userChangeProblem(err, u, ch)
+				}
+				q := url.Values{"version": {strconv.Itoa(form.Version)}, "role": {form.Role}, "state": {form.State}, "donor": {form.Donor}}
+				return fmt.Sprintf("/admin/users/%d/disable?%s", u.ID, q.Encode()), nil
+			}
 			changed, err := models.ChangeUser(ctx(c), h.DB, u.ID, ch, h.audit(c))
-			switch {
-			case errors.Is(err, models.ErrLastAdmin):
-				return "", models.Invalid("status", "admin.error_last_admin")
-			case errors.Is(err, models.ErrInvalidAssignment):
-				return "", models.Invalid("role", "admin.error_role_required")
-			case err != nil:
-				return "", err
+			if err != nil {
+				return "", userChangeProblem(err, u, ch)
 			}
 			h.flash(c, "success", "admin.user_saved", map[string]any{"Email": changed.Email})
 			return fmt.Sprintf("/admin/users/%d", u.ID), nil
@@ -148,6 +157,77 @@ func (h *Handlers) AdminChangeUser(c echo.Context) error {
 			return h.renderUserForm(c, http.StatusConflict, current, form, &current)
 		},
 	})
+}
+
+// userChangeProblem turns a refused change into the message beside the
+// field that made it impossible: the last administrator's role when the
+// role changed, its status otherwise.
+func userChangeProblem(err error, u models.User, ch models.UserChange) error {
+	switch {
+	case errors.Is(err, models.ErrLastAdmin):
+		if ch.Status == models.StatusActive && ch.Assignment != nil && ch.Assignment.Role != models.RoleAdmin {
+			return models.Invalid("role", "admin.error_last_admin")
+		}
+		return models.Invalid("status", "admin.error_last_admin")
+	case errors.Is(err, models.ErrInvalidAssignment):
+		return models.Invalid("role", "admin.error_role_required")
+	}
+	return err
+}
+
+// AdminConfirmDisableUser asks before disabling an account. The query
+// carries the role and scope the administrator chose on the account's form
+// (none: the account's own), so the answer makes exactly that change.
+func (h *Handlers) AdminConfirmDisableUser(c echo.Context) error {
+	u, err := h.userParam(c)
+	if err != nil {
+		return err
+	}
+	if u.Status == models.StatusDisabled {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
+	}
+	form := views.UserForm{Version: u.Version, Status: string(models.StatusDisabled), Role: u.RoleName()}
+	if u.MemberState != nil {
+		form.State = u.MemberState.ISO3
+	}
+	if u.DonorOrganization != nil {
+		form.Donor = u.DonorOrganization.Slug
+	}
+	if c.QueryParams().Has("role") {
+		form.Role, form.State, form.Donor = c.QueryParam("role"), c.QueryParam("state"), c.QueryParam("donor")
+		if v, err := strconv.Atoi(c.QueryParam("version")); err == nil {
+			form.Version = v
+		}
+	}
+	return render(c, http.StatusOK, views.ConfirmDisableUserPage(u, form))
+}
+
+// AdminConfirmEndUserSessions asks before signing a person out of every
+// browser.
+func (h *Handlers) AdminConfirmEndUserSessions(c echo.Context) error {
+	u, err := h.userParam(c)
+	if err != nil {
+		return err
+	}
+	n, err := models.CountUserSessions(ctx(c), h.DB, u.ID, h.SessionIdle)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ConfirmEndUserSessionsPage(u, n))
+}
+
+// AdminEndUserSessions signs a person out of every browser.
+func (h *Handlers) AdminEndUserSessions(c echo.Context) error {
+	u, err := h.userParam(c)
+	if err != nil {
+		return err
+	}
+	n, err := models.EndUserSessions(ctx(c), h.DB, u.ID, h.audit(c))
+	if err != nil {
+		return err
+	}
+	h.flashCount(c, "success", "admin.sessions_ended", int(n), map[string]any{"Email": u.Email})
+	return redirectAfterPost(c, fmt.Sprintf("/admin/users/%d", u.ID))
 }
 
 // AdminInvitations lists the open invitations.
@@ -172,8 +252,10 @@ func (h *Handlers) renderInvitationForm(c echo.Context, status int, form views.I
 	return render(c, status, views.AdminNewInvitationPage(views.InvitationFormData{Form: form, States: states, Donors: donors}))
 }
 
-// AdminCreateInvitation opens an invitation; nothing is sent yet: the
-// administrator tells the person to sign in with that email.
+// AdminCreateInvitation opens an invitation for a person yet to sign in,
+// or, when an account already signs in with the email, gives that account
+// the role at once (an invitation it could never accept otherwise); a
+// disabled account refuses it, beside the email.
 func (h *Handlers) AdminCreateInvitation(c echo.Context) error {
 	var form views.InvitationForm
 	var n models.NewInvitation
@@ -182,6 +264,14 @@ func (h *Handlers) AdminCreateInvitation(c echo.Context) error {
 		Check: func() error {
 			form.Email, form.State, form.Donor = strings.TrimSpace(form.Email), strings.ToUpper(strings.TrimSpace(form.State)), strings.TrimSpace(form.Donor)
 			a, p := h.assignment(c, form.Role, form.State, form.Donor)
+			// A scope the role cannot have is refused, not dropped: the
+			// administrator meant something the form cannot do.
+			if form.State != "" && a.Role != models.RoleFocalPoint {
+				p.Add("state", "admin.error_state_not_for_role")
+			}
+			if form.Donor != "" && a.Role != models.RoleDonor {
+				p.Add("donor", "admin.error_donor_not_for_role")
+			}
 			if form.Email != "" && !models.ValidEmail(strings.ToLower(form.Email)) {
 				p.Add("email", "admin.error_email_invalid")
 			}
@@ -189,16 +279,31 @@ func (h *Handlers) AdminCreateInvitation(c echo.Context) error {
 			return p.Err()
 		},
 		Save: func() (string, error) {
-			inv, err := models.CreateInvitation(ctx(c), h.DB, n, h.audit(c))
+			out, err := models.CreateInvitation(ctx(c), h.DB, n, h.audit(c))
 			switch {
 			case errors.Is(err, models.ErrInvalidEmail):
 				return "", models.Invalid("email", "admin.error_email_invalid")
 			case errors.Is(err, models.ErrConflict):
 				return "", models.Invalid("email", "admin.error_invitation_exists")
+			case errors.Is(err, models.ErrAccountDisabled):
+				return "", models.Invalid("email", "admin.error_invitee_disabled")
+			case errors.Is(err, models.ErrAlreadyAssigned):
+				return "", models.Invalid("email", "admin.error_invitee_has_role")
+			case errors.Is(err, models.ErrLastAdmin):
+				return "", models.Invalid("role", "admin.error_last_admin")
+			case errors.Is(err, models.ErrInvalidAssignment):
+				return "", models.Invalid("role", "admin.error_role")
 			case err != nil:
 				return "", err
 			}
-			h.flash(c, "success", "admin.invitation_created", map[string]any{"Email": inv.Email})
+			if len(out.Applied) > 0 {
+				u := out.Applied[0]
+				h.flash(c, "success", "admin.invitation_applied", map[string]any{
+					"Email": u.Email, "Role": localizer(c).T("role." + string(n.Role)),
+				})
+				return fmt.Sprintf("/admin/users/%d", u.ID), nil
+			}
+			h.flash(c, "success", "admin.invitation_created", map[string]any{"Email": out.Invitation.Email})
 			return "/admin/invitations", nil
 		},
 		Render: func(status int, errs []views.FieldError) error {
@@ -208,6 +313,29 @@ func (h *Handlers) AdminCreateInvitation(c echo.Context) error {
 	})
 }
 
+// invitationParam is the open invitation the path names.
+func (h *Handlers) invitationParam(c echo.Context) (models.Invitation, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return models.Invitation{}, echo.ErrNotFound
+	}
+	inv, err := models.OpenInvitationByID(ctx(c), h.DB, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return inv, echo.ErrNotFound
+	}
+	return inv, err
+}
+
+// AdminConfirmRevokeInvitation asks before revoking an invitation; the
+// answer is the form that revokes it.
+func (h *Handlers) AdminConfirmRevokeInvitation(c echo.Context) error {
+	inv, err := h.invitationParam(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ConfirmRevokeInvitationPage(inv))
+}
+
 // AdminRevokeInvitation closes an open invitation.
 func (h *Handlers) AdminRevokeInvitation(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -215,6 +343,9 @@ func (h *Handlers) AdminRevokeInvitation(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	if err := models.RevokeInvitation(ctx(c), h.DB, id, h.audit(c)); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return echo.ErrNotFound
+		}
 		return err
 	}
 	h.flash(c, "success", "admin.invitation_revoked", nil)
@@ -235,7 +366,29 @@ func (h *Handlers) AdminAudit(c echo.Context) error {
 	if f.Action != "" {
 		q.Set("action", f.Action)
 	}
-	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditData{Events: page.Items, Action: f.Action, Nav: pageNav("/admin/audit", q, page)}))
+	names, err := h.auditNames(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.AdminAuditPage(views.AdminAuditData{Events: page.Items, Names: names, Action: f.Action, Nav: pageNav("/admin/audit", q, page)}))
+}
+
+// auditNames are the States and organizations the trail's values name by
+// ID (the States from the reference cache, the organizations in one
+// statement).
+func (h *Handlers) auditNames(c echo.Context) (views.AuditNames, error) {
+	states, donors, err := h.scopeChoices(c)
+	if err != nil {
+		return views.AuditNames{}, err
+	}
+	names := views.AuditNames{States: make(map[int]models.MemberState, len(states)), Donors: make(map[int]models.DonorOrganization, len(donors))}
+	for _, s := range states {
+		names.States[s.ID] = s
+	}
+	for _, d := range donors {
+		names.Donors[d.ID] = d
+	}
+	return names, nil
 }
 
 // assignment reads a role and its scope from a form (an ISO3 code for a

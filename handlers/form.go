@@ -64,7 +64,11 @@ func fieldErrors(c echo.Context, form any, p models.Problems) []views.FieldError
 		if field == "_form" {
 			id = ""
 		}
-		out = append(out, views.FieldError{FieldID: id, Message: l.Data(pr.ID, pr.Data)})
+		msg := l.Data(pr.ID, pr.Data)
+		if n, ok := pr.Data["Count"].(int); ok {
+			msg = l.Plural(pr.ID, n, pr.Data) // "1 problem", "3 problems"
+		}
+		out = append(out, views.FieldError{FieldID: id, Message: msg})
 	}
 	for _, name := range formFieldNames(reflect.TypeOf(form)) {
 		add(name)

@@ -77,6 +77,13 @@ func PutFlash(sm *scs.SessionManager, c context.Context, f reqctx.Flash) {
 	sm.Put(c, flashKey, f.Kind+"|"+f.Message)
 }
 
+// flashCount is flash for a message whose words follow a count ("1 other
+// session", "5 other sessions"): the catalogue's plural forms choose.
+func (h *Handlers) flashCount(c echo.Context, kind, messageID string, count int, data map[string]any) {
+	msg := localizer(c).Plural(messageID, count, data)
+	h.Sessions.Put(ctx(c), flashKey, kind+"|"+msg)
+}
+
 // PopFlash takes the message left by the previous request, if any.
 func PopFlash(sm *scs.SessionManager, c context.Context) (reqctx.Flash, bool) {
 	s := sm.PopString(c, flashKey)

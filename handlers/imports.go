@@ -94,7 +94,7 @@ func (h *Handlers) submitImport(c echo.Context, page func(views.ImportPageData) 
 			err := runImport(c, &form, &problems, func(r io.Reader) error {
 				res, err := run(r)
 				if err == nil {
-					h.flash(c, "success", flash, map[string]any{"Rows": res.Rows, "Created": res.Created, "Changed": res.Changed, "Unchanged": res.Unchanged})
+					h.flashCount(c, "success", flash, res.Rows, map[string]any{"Rows": res.Rows, "Created": res.Created, "Changed": res.Changed, "Unchanged": res.Unchanged})
 				}
 				return err
 			})

@@ -229,7 +229,7 @@ func (h *Handlers) AdminImportRates(c echo.Context) error {
 			if err != nil {
 				return "", err
 			}
-			h.flash(c, "success", "rates.imported", map[string]any{"Rows": res.Rows, "Added": res.Added, "Changed": res.Changed, "Unchanged": res.Unchanged})
+			h.flashCount(c, "success", "rates.imported", res.Rows, map[string]any{"Rows": res.Rows, "Added": res.Added, "Changed": res.Changed, "Unchanged": res.Unchanged})
 			return "/admin/rates", nil
 		},
 		Render: func(status int, errs []views.FieldError) error {

@@ -172,7 +172,7 @@ func (h *Handlers) ImportTreaties(c echo.Context) error {
 			err := runImport(c, &form, &problems, func(r io.Reader) error {
 				res, err := models.ImportTreatyActions(ctx(c), h.DB, h.Reference, u, r, h.audit(c))
 				if err == nil {
-					h.flash(c, "success", "treaty.imported", map[string]any{"Rows": res.Rows, "Created": res.Created, "Updated": res.Updated, "Unchanged": res.Unchanged})
+					h.flashCount(c, "success", "treaty.imported", res.Rows, map[string]any{"Rows": res.Rows, "Created": res.Created, "Updated": res.Updated, "Unchanged": res.Unchanged})
 				}
 				return err
 			})

@@ -20,7 +20,7 @@ func TestHasOpenInvitationOnlyForAnOpenUnexpiredOne(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return inv
+		return inv.Invitation
 	}
 	invite("open@example.org")
 	revoked := invite("revoked@example.org")

@@ -62,6 +62,8 @@ const (
 	ActionRoleByGroups      AuditAction = "user.role_bound_by_groups"
 	ActionInvitationCreated AuditAction = "invitation.created"
 	ActionInvitationRevoked AuditAction = "invitation.revoked"
+	ActionInvitationApplied AuditAction = "invitation.applied"
+	ActionUserSessionsEnded AuditAction = "user.sessions_ended"
 
 	ActionNeedCreated    AuditAction = "need.created"
 	ActionNeedEdited     AuditAction = "need.edited"
@@ -230,24 +232,102 @@ type AuditFilter struct {
 // auditNewestFirst is the trail's order.
 var auditNewestFirst = Order{Keys: []SortKey{{"at", "timestamptz"}, {"id", "bigint"}}, Desc: true}
 
-// ListAuditEvents returns a page of the trail, newest first.
-func ListAuditEvents(ctx context.Context, db *gorm.DB, f AuditFilter, req PageRequest) (Page[AuditEvent], error) {
-	q := db.WithContext(ctx).Model(&AuditEvent{})
+// AuditEntry is an event of the trail with the names it refers to, for
+// reading: who acted, and what the record it is about is called now.
+type AuditEntry struct {
+	AuditEvent
+	ActorName string // the actor's name ("" when none or unknown)
+	// TargetName and TargetNameFr name the record ("" when it has no name
+	// or is gone); TargetNameFr is "" when the name is not translated.
+	TargetName   string
+	TargetNameFr string
+	// TargetRef is what the record's address needs beyond its ID: the
+	// State's ISO3 code with the paragraph ("KEN/3") for a progress
+	// report, the State's code for treaty status, a slug for an
+	// organization.
+	TargetRef string
+}
+
+// auditNames resolves, in the list's one statement, the names an event
+// refers to. Each subselect runs only for rows of its target type, by
+// primary key; a record deleted since reads as no name.
+const auditNames = `audit_events.*,
+	(SELECT coalesce(nullif(u.name, ''), u.email) FROM users u WHERE u.id = audit_events.actor_id) AS actor_name,
+	CASE audit_events.target_type
+		WHEN 'user' THEN (SELECT coalesce(nullif(u.name, ''), u.email) FROM users u WHERE u.id = audit_events.target_id::bigint)
+		WHEN 'invitation' THEN (SELECT i.email FROM invitations i WHERE i.id = audit_events.target_id::bigint)
+		WHEN 'need' THEN (SELECT n.title FROM needs n WHERE n.id = audit_events.target_id::bigint)
+		WHEN 'contribution' THEN (SELECT c.title FROM contributions c WHERE c.id = audit_events.target_id::bigint)
+		WHEN 'activity' THEN (SELECT a.title FROM activities a WHERE a.id = audit_events.target_id::bigint)
+		WHEN 'period' THEN (SELECT p.title ->> 'en' FROM reporting_periods p WHERE p.id = audit_events.target_id::bigint)
+		WHEN 'report' THEN (SELECT p.title ->> 'en' FROM reports r JOIN reporting_periods p ON p.id = r.period_id WHERE r.id = audit_events.target_id::bigint)
+		WHEN 'progress_report' THEN (SELECT ms.name || ', ' || pr.paragraph_number FROM progress_reports pr JOIN member_states ms ON ms.id = pr.member_state_id WHERE pr.id = audit_events.target_id::bigint)
+		WHEN 'treaty_action' THEN (SELECT ms.name || ', ' || i.short_name FROM treaty_actions t JOIN member_states ms ON ms.id = t.member_state_id JOIN instruments i ON i.id = t.instrument_id WHERE t.id = audit_events.target_id::bigint)
+		WHEN 'treaty_incorporation' THEN (SELECT ms.name || ', ' || i.short_name FROM treaty_incorporations t JOIN member_states ms ON ms.id = t.member_state_id JOIN instruments i ON i.id = t.instrument_id WHERE t.id = audit_events.target_id::bigint)
+		WHEN 'donor_organization' THEN (SELECT d.name FROM donor_organizations d WHERE d.id = audit_events.target_id::int)
+		WHEN 'member_state' THEN (SELECT ms.name FROM member_states ms WHERE ms.id = audit_events.target_id::int)
+		WHEN 'partner' THEN (SELECT po.name ->> 'en' FROM partner_organizations po WHERE po.slug = audit_events.target_id)
+		WHEN 'exchange_rate' THEN audit_events.target_id
+	END AS target_name,
+	CASE audit_events.target_type
+		WHEN 'period' THEN (SELECT p.title ->> 'fr' FROM reporting_periods p WHERE p.id = audit_events.target_id::bigint)
+		WHEN 'report' THEN (SELECT p.title ->> 'fr' FROM reports r JOIN reporting_periods p ON p.id = r.period_id WHERE r.id = audit_events.target_id::bigint)
+		WHEN 'progress_report' THEN (SELECT ms.name_fr || ', ' || pr.paragraph_number FROM progress_reports pr JOIN member_states ms ON ms.id = pr.member_state_id WHERE pr.id = audit_events.target_id::bigint)
+		WHEN 'treaty_action' THEN (SELECT ms.name_fr || ', ' || i.short_name FROM treaty_actions t JOIN member_states ms ON ms.id = t.member_state_id JOIN instruments i ON i.id = t.instrument_id WHERE t.id = audit_events.target_id::bigint)
+		WHEN 'treaty_incorporation' THEN (SELECT ms.name_fr || ', ' || i.short_name FROM treaty_incorporations t JOIN member_states ms ON ms.id = t.member_state_id JOIN instruments i ON i.id = t.instrument_id WHERE t.id = audit_events.target_id::bigint)
+		WHEN 'donor_organization' THEN (SELECT d.name_fr FROM donor_organizations d WHERE d.id = audit_events.target_id::int)
+		WHEN 'member_state' THEN (SELECT ms.name_fr FROM member_states ms WHERE ms.id = audit_events.target_id::int)
+		WHEN 'partner' THEN (SELECT po.name ->> 'fr' FROM partner_organizations po WHERE po.slug = audit_events.target_id)
+	END AS target_name_fr,
+	CASE audit_events.target_type
+		WHEN 'progress_report' THEN (SELECT ms.iso3 || '/' || pr.paragraph_number FROM progress_reports pr JOIN member_states ms ON ms.id = pr.member_state_id WHERE pr.id = audit_events.target_id::bigint)
+		WHEN 'treaty_action' THEN (SELECT ms.iso3 FROM treaty_actions t JOIN member_states ms ON ms.id = t.member_state_id WHERE t.id = audit_events.target_id::bigint)
+		WHEN 'treaty_incorporation' THEN (SELECT ms.iso3 FROM treaty_incorporations t JOIN member_states ms ON ms.id = t.member_state_id WHERE t.id = audit_events.target_id::bigint)
+		WHEN 'donor_organization' THEN (SELECT d.slug FROM donor_organizations d WHERE d.id = audit_events.target_id::int)
+		WHEN 'member_state' THEN (SELECT ms.iso3 FROM member_states ms WHERE ms.id = audit_events.target_id::int)
+		WHEN 'invitation' THEN (SELECT CASE WHEN i.accepted_at IS NULL AND i.revoked_at IS NULL THEN 'open' ELSE '' END FROM invitations i WHERE i.id = audit_events.target_id::bigint)
+	END AS target_ref`
+
+// ListAuditEvents returns a page of the trail, newest first, with the
+// names its events refer to, in one statement whatever the page holds.
+func ListAuditEvents(ctx context.Context, db *gorm.DB, f AuditFilter, req PageRequest) (Page[AuditEntry], error) {
+	q := db.WithContext(ctx).Table("audit_events").Select(auditNames)
 	if f.Action != "" {
 		if f.Action[len(f.Action)-1] == '.' {
-			q = q.Where("action LIKE ?", escapeLike(f.Action)+"%")
+			q = q.Where("audit_events.action LIKE ?", escapeLike(f.Action)+"%")
 		} else {
-			q = q.Where("action = ?", f.Action)
+			q = q.Where("audit_events.action = ?", f.Action)
 		}
 	}
 	if f.ActorID != 0 {
-		q = q.Where("actor_id = ?", f.ActorID)
+		q = q.Where("audit_events.actor_id = ?", f.ActorID)
 	}
-	page, err := paginate(q, auditNewestFirst, req, func(e AuditEvent) []any {
+	page, err := paginate(q, auditNewestFirst, req, func(e AuditEntry) []any {
 		return []any{e.At.UTC().Format(time.RFC3339Nano), e.ID}
 	})
 	if err != nil {
 		return page, fmt.Errorf("list audit events: %w", err)
 	}
 	return page, nil
+}
+
+// AuditActions lists every action of the trail (a test checks it against
+// the constants above), so each has a translated name.
+func AuditActions() []AuditAction {
+	return []AuditAction{
+		ActionSignIn, ActionFirstSignIn, ActionSignInFailed, ActionSignOut, ActionOtherSessionsEnded,
+		ActionUserChanged, ActionUserApproved, ActionUserDisabled, ActionUserEnabled, ActionUserRoleChanged,
+		ActionUserGrantedAdmin, ActionRoleByInvitation, ActionRoleByBootstrap, ActionRoleByGroups,
+		ActionInvitationCreated, ActionInvitationRevoked, ActionInvitationApplied, ActionUserSessionsEnded,
+		ActionNeedCreated, ActionNeedEdited, ActionNeedTransition,
+		ActionPeriodCreated, ActionPeriodEdited,
+		ActionProgressSaved, ActionProgressTransition, ActionProgressCarried,
+		ActionTreatyActionSaved, ActionTreatyActionDeleted, ActionTreatyIncorporation, ActionTreatyImported,
+		ActionRateCreated, ActionRateChanged, ActionRatesImported,
+		ActionContributionCreated, ActionContributionEdited, ActionContributionTransition, ActionContributionVerified, ActionContributionsImported,
+		ActionActivityCreated, ActionActivityEdited, ActionActivityTransition, ActionActivityResults,
+		ActionActivityConfirmed, ActionActivitiesImported, ActionPartnerSaved, ActionActivityOutcome,
+		ActionNotificationSettings, ActionDonorInterests, ActionJobRetried,
+		ActionReportGenerated, ActionReportRegenerated, ActionReportEdited, ActionReportExcerpts, ActionReportTransition,
+	}
 }

@@ -266,3 +266,33 @@ func DeleteUserSessions(ctx context.Context, db *gorm.DB, userID int64) error {
 	}
 	return nil
 }
+
+// CountUserSessions counts the user's live sessions, for the page that
+// asks before ending them.
+func CountUserSessions(ctx context.Context, db *gorm.DB, userID int64, idle time.Duration) (int, error) {
+	var n int64
+	err := db.WithContext(ctx).Raw(`SELECT count(*) FROM sessions
+		WHERE user_id = ? AND expiry > now() AND last_seen_at > now() - make_interval(secs => ?)`, userID, idle.Seconds()).Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count sessions of user %d: %w", userID, err)
+	}
+	return int(n), nil
+}
+
+// EndUserSessions signs a user out of every browser, as an administrator
+// does for a lost laptop, and audits it; it returns how many ended.
+func EndUserSessions(ctx context.Context, db *gorm.DB, userID int64, ev AuditContext) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec("DELETE FROM sessions WHERE user_id = ?", userID)
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return recordChange(tx, ev, ActionUserSessionsEnded, Target("user", userID), nil, map[string]any{"sessions": n})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("end sessions of user %d: %w", userID, err)
+	}
+	return n, nil
+}

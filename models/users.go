@@ -387,32 +387,9 @@ func ChangeUser(ctx context.Context, db *gorm.DB, id int64, ch UserChange, ev Au
 			return fmt.Errorf("user %d at version %d, change made on %d: %w", id, u.Version, ch.Version, ErrStaleVersion)
 		}
 		before := u.auditView()
-		wasAdmin := u.HasRole(RoleAdmin)
 		oldAssignment := u.assignment()
-		if ch.Assignment != nil {
-			if err := ch.Assignment.Validate(); err != nil {
-				return err
-			}
-			r := ch.Assignment.Role
-			u.Role, u.MemberStateID, u.DonorOrganizationID = &r, ch.Assignment.MemberStateID, ch.Assignment.DonorOrganizationID
-		}
-		if ch.Status != "" {
-			if !ch.Status.Valid() {
-				return fmt.Errorf("status %q: %w", ch.Status, ErrInvalidAssignment)
-			}
-			u.Status = ch.Status
-		}
-		if u.Status == StatusActive && u.Role == nil {
-			return fmt.Errorf("an active account needs a role: %w", ErrInvalidAssignment)
-		}
-		if wasAdmin && !u.HasRole(RoleAdmin) {
-			var admins int64
-			if err := tx.Model(&User{}).Where("status = ? AND role = ? AND id <> ?", StatusActive, RoleAdmin, u.ID).Count(&admins).Error; err != nil {
-				return err
-			}
-			if admins == 0 {
-				return ErrLastAdmin
-			}
+		if err := u.applyChange(tx, ch); err != nil {
+			return err
 		}
 		after := u.auditView()
 		// Compared by value: the same State or organization is no change.
@@ -458,6 +435,53 @@ func ChangeUser(ctx context.Context, db *gorm.DB, id int64, ch UserChange, ev Au
 		return out, fmt.Errorf("change user %d: %w", id, err)
 	}
 	return out, nil
+}
+
+// applyChange makes an administrator's change to the account in memory,
+// refusing a role without its scope, an active account without a role, and
+// the change that would leave the portal without an active administrator.
+func (u *User) applyChange(tx *gorm.DB, ch UserChange) error {
+	wasAdmin := u.HasRole(RoleAdmin)
+	if ch.Assignment != nil {
+		if err := ch.Assignment.Validate(); err != nil {
+			return err
+		}
+		r := ch.Assignment.Role
+		u.Role, u.MemberStateID, u.DonorOrganizationID = &r, ch.Assignment.MemberStateID, ch.Assignment.DonorOrganizationID
+	}
+	if ch.Status != "" {
+		if !ch.Status.Valid() {
+			return fmt.Errorf("status %q: %w", ch.Status, ErrInvalidAssignment)
+		}
+		u.Status = ch.Status
+	}
+	if u.Status == StatusActive && u.Role == nil {
+		return fmt.Errorf("an active account needs a role: %w", ErrInvalidAssignment)
+	}
+	if wasAdmin && !u.HasRole(RoleAdmin) {
+		var admins int64
+		if err := tx.Model(&User{}).Where("status = ? AND role = ? AND id <> ?", StatusActive, RoleAdmin, u.ID).Count(&admins).Error; err != nil {
+			return fmt.Errorf("count administrators: %w", err)
+		}
+		if admins == 0 {
+			return ErrLastAdmin
+		}
+	}
+	return nil
+}
+
+// CheckUserChange tells whether ChangeUser would accept the change, without
+// making it: the page that asks before disabling an account is shown only
+// for a change that can be made (and on the version the administrator saw).
+func CheckUserChange(ctx context.Context, db *gorm.DB, id int64, ch UserChange) error {
+	var u User
+	if err := db.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return notFound(err, fmt.Sprintf("user %d", id))
+	}
+	if u.Version != ch.Version {
+		return fmt.Errorf("user %d at version %d, change made on %d: %w", id, u.Version, ch.Version, ErrStaleVersion)
+	}
+	return u.applyChange(db.WithContext(ctx), ch)
 }
 
 // GrantAdmin makes the account(s) with this email active admins, for

@@ -338,7 +338,12 @@ func TestTheAccountPageListsSessionsAndSignsOutTheOthers(t *testing.T) {
 	if strings.Count(page.Body, "<tr>") < 3 || !strings.Contains(page.Body, "This session") {
 		t.Fatalf("account page does not list both sessions")
 	}
-	r := laptop.PostForm(t, "/account/sessions/end-others", url.Values{"_csrf": {webtest.CSRFToken(t, page)}})
+	// The account page links to a question; its answer signs the others out.
+	ask := laptop.Get(t, "/account/sessions/end-others")
+	if !strings.Contains(ask.Body, "Sign out of 1 other session?") {
+		t.Fatal("no question before ending the other session")
+	}
+	r := answerYes(t, laptop, ask)
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("end others: %d", r.StatusCode)
 	}

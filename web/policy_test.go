@@ -72,6 +72,7 @@ var routeMatrix = map[string][]string{
 	"POST /contributions/import":         {"secretariat", "admin"},
 	"GET /dashboard":                     signedIn(),
 	"GET /account":                       signedIn(),
+	"GET /account/sessions/end-others":   signedIn(),
 	"POST /account/sessions/end-others":  signedIn(),
 	"POST /account/notifications":        signedIn(),
 	"GET /notifications":                 signedIn(),
@@ -85,9 +86,13 @@ var routeMatrix = map[string][]string{
 	"GET /admin/users":                   {"admin"},
 	"GET /admin/users/:id":               {"admin"},
 	"POST /admin/users/:id":              {"admin"},
+	"GET /admin/users/:id/disable":       {"admin"},
+	"GET /admin/users/:id/sessions/end":  {"admin"},
+	"POST /admin/users/:id/sessions/end": {"admin"},
 	"GET /admin/invitations":             {"admin"},
 	"GET /admin/invitations/new":         {"admin"},
 	"POST /admin/invitations":            {"admin"},
+	"GET /admin/invitations/:id/revoke":  {"admin"},
 	"POST /admin/invitations/:id/revoke": {"admin"},
 	"GET /admin/audit":                   {"admin"},
 	"GET /admin/partners":                {"admin"},
@@ -223,14 +228,25 @@ func TestEveryRouteAnswersEveryRoleAsThePolicySays(t *testing.T) {
 	var inv models.Invitation
 	srv.DB.Where("email = ?", "someone@example.org").Take(&inv)
 
+	// Ending a person's sessions is tried on someone outside the walk, whose
+	// sessions the rest of it does not need.
+	bystander := models.User{Issuer: "https://idp.example", Subject: "bystander", Email: "bystander@example.org", Status: models.StatusPending, Version: 1}
+	if err := srv.DB.Create(&bystander).Error; err != nil {
+		t.Fatal(err)
+	}
+
 	for _, r := range srv.Web.Routes() {
 		key := r.Method + " " + r.Path
 		if key == "POST /auth/logout" {
 			continue // it ends the session the rest of the walk needs; tested on its own
 		}
+		userID := target.ID
+		if key == "POST /admin/users/:id/sessions/end" {
+			userID = bystander.ID
+		}
 		for _, role := range matrixRoles {
 			c := clients[role]
-			path := concrete(r.Path, target.ID, inv.ID)
+			path := concrete(r.Path, userID, inv.ID)
 			var resp *webtest.Response
 			if r.Method == http.MethodPost {
 				resp = c.PostForm(t, path, url.Values{"_csrf": {csrfCookie(t, srv, c)}})

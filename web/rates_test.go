@@ -259,7 +259,7 @@ func TestAnAdministratorImportsRatesAllOrNothing(t *testing.T) {
 	if !row.MatchString(bad.Body) || !strings.Contains(bad.Body, `id="rate-problems"`) {
 		t.Error("the problems table does not name line 4, column units_per_usd")
 	}
-	if !regexp.MustCompile(`<p class="field-error" id="file-error">Nothing was imported: the file has 1 problem\(s\), listed below.</p>`).MatchString(bad.Body) ||
+	if !regexp.MustCompile(`<p class="field-error" id="file-error">Nothing was imported: the file has 1 problem, shown below.</p>`).MatchString(bad.Body) ||
 		!strings.Contains(bad.Body, `href="#file"`) {
 		t.Error("the refusal is not beside the file field")
 	}
@@ -273,9 +273,9 @@ func TestAnAdministratorImportsRatesAllOrNothing(t *testing.T) {
 	}
 
 	for _, tc := range []struct{ file, flash string }{
-		{"valid.csv", "Imported 6 rate(s): 6 added, 0 changed, 0 unchanged."},
-		{"valid.csv", "Imported 6 rate(s): 0 added, 0 changed, 6 unchanged."},
-		{"changed.csv", "Imported 7 rate(s): 1 added, 1 changed, 5 unchanged."},
+		{"valid.csv", "Imported 6 rates: 6 added, 0 changed, 0 unchanged."},
+		{"valid.csv", "Imported 6 rates: 0 added, 0 changed, 6 unchanged."},
+		{"changed.csv", "Imported 7 rates: 1 added, 1 changed, 5 unchanged."},
 	} {
 		up := rateUpload(t, srv, admin, tok, tc.file, rateFile(t, tc.file))
 		if up.StatusCode != http.StatusSeeOther || up.Header.Get("Location") != "/admin/rates" {

@@ -168,6 +168,7 @@ func (s *Server) routes() {
 
 	// The signed-in user's own account.
 	get("/account", policy.UseAccount, h.Account)
+	get("/account/sessions/end-others", policy.UseAccount, h.ConfirmEndOtherSessions)
 	post("/account/sessions/end-others", policy.UseAccount, h.EndOtherSessions)
 	post("/account/notifications", policy.UseAccount, h.SaveNotificationSettings)
 
@@ -181,9 +182,15 @@ func (s *Server) routes() {
 	get("/admin/users", policy.ManageUsers, h.AdminUsers)
 	get("/admin/users/:id", policy.ManageUsers, h.AdminUser)
 	post("/admin/users/:id", policy.ManageUsers, h.AdminChangeUser)
+	// Destructive actions are asked about on a page of their own (GET),
+	// whose form makes them (POST).
+	get("/admin/users/:id/disable", policy.ManageUsers, h.AdminConfirmDisableUser)
+	get("/admin/users/:id/sessions/end", policy.ManageUsers, h.AdminConfirmEndUserSessions)
+	post("/admin/users/:id/sessions/end", policy.ManageUsers, h.AdminEndUserSessions)
 	get("/admin/invitations", policy.ManageUsers, h.AdminInvitations)
 	get("/admin/invitations/new", policy.ManageUsers, h.AdminNewInvitation)
 	post("/admin/invitations", policy.ManageUsers, h.AdminCreateInvitation)
+	get("/admin/invitations/:id/revoke", policy.ManageUsers, h.AdminConfirmRevokeInvitation)
 	post("/admin/invitations/:id/revoke", policy.ManageUsers, h.AdminRevokeInvitation)
 	get("/admin/audit", policy.ReadAudit, h.AdminAudit)
 	get("/admin/jobs", policy.ManageJobs, h.AdminJobs)

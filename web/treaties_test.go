@@ -288,11 +288,11 @@ func TestTheSecretariatImportsTreatyActionsAllOrNothing(t *testing.T) {
 	if up.StatusCode != http.StatusSeeOther || up.Header.Get("Location") != "/instruments" {
 		t.Fatalf("upload: %d\n%s", up.StatusCode, up.Body)
 	}
-	if page := sec.Follow(t, up); !strings.Contains(page.Body, "Imported 7 row(s): 7 new, 0 changed, 0 unchanged.") {
+	if page := sec.Follow(t, up); !strings.Contains(page.Body, "Imported 7 rows: 7 new, 0 changed, 0 unchanged.") {
 		t.Error("the import's result is not shown")
 	}
 	again := sec.PostForm(t, "/instruments/import", url.Values{"_csrf": {tok}, "csv": {read("valid.csv")}})
-	if page := sec.Follow(t, again); !strings.Contains(page.Body, "Imported 7 row(s): 0 new, 0 changed, 7 unchanged.") {
+	if page := sec.Follow(t, again); !strings.Contains(page.Body, "Imported 7 rows: 0 new, 0 changed, 7 unchanged.") {
 		t.Error("the second import changed something")
 	}
 	if n := treatyActionCount(t, srv); n != 7 {
