@@ -32,12 +32,20 @@ type Overflowing struct {
 	ContainerLeft  float64 `json:"containerLeft"`
 	ContainerRight float64 `json:"containerRight"`
 	ContainerWidth float64 `json:"containerWidth"`
+	// Scrolls is set for a TableScroll box (.table-scroll) whose table is
+	// wider than it, so that it scrolls: allowed on a phone, where a wide
+	// table has nowhere else to go, but a sign of a table too wide for a
+	// laptop. Width is then the table's, ContainerWidth the box's.
+	Scrolls bool `json:"scrolls"`
 }
 
 func (o Overflowing) String() string {
 	text := ""
 	if o.Text != "" {
 		text = fmt.Sprintf(" %q", o.Text)
+	}
+	if o.Scrolls {
+		return fmt.Sprintf("%s%s scrolls sideways: its table is %.0f px wide in %.0f px", o.Path, text, o.Width, o.ContainerWidth)
 	}
 	if o.Path == "html" {
 		return fmt.Sprintf("the document is %.0f px wide in a %.0f px viewport: the page scrolls sideways", o.Width, o.ContainerWidth)
@@ -69,9 +77,12 @@ const overflowTolerance = 1
 //     than visible): that is the one place content may be wider, as a
 //     .table-scroll is;
 //   - it is positioned absolute or fixed: out of the flow, it is measured
-//     against the viewport by the document's own width;
+//     against the viewport instead, and reported when it lies past it with
+//     no box to clip it (even when visually hidden: it still widens the
+//     page);
 //   - it is visually hidden (clip or clip-path), empty (no width) or not
 //     rendered, or inside an SVG (the charts' own check measures their text).
+//
 // The text directly in a block is measured too (through a Range), so that
 // a long word in a paragraph sticks out as a paragraph's child would.
 const overflowJS = `(async () => {
@@ -120,21 +131,52 @@ const overflowJS = `(async () => {
 	};
 	const report = (box, label, c, cs, textOf) => {
 		const cb = contentBox(c, cs);
-		if (box.right <= cb.right + tolerance && box.left >= cb.left - tolerance) return;
+		// The inline end edge: a box may hang out at the start (a
+		// negative margin lining up a link's text with the text above)
+		// without widening anything.
+		if (cs.direction === "rtl" ? box.left >= cb.left - tolerance : box.right <= cb.right + tolerance) return;
 		found.push({
 			path: label, text: textOf, width: box.width, left: box.left, right: box.right,
-			container: path(c), containerLeft: cb.left, containerRight: cb.right, containerWidth: cb.right - cb.left,
+			container: path(c), containerLeft: cb.left, containerRight: cb.right, containerWidth: cb.right - cb.left, scrolls: false,
 		});
 	};
 	if (doc.scrollWidth > doc.clientWidth + tolerance) {
 		found.push({path: "html", text: "", width: doc.scrollWidth, left: 0, right: doc.scrollWidth,
 			container: "viewport", containerLeft: 0, containerRight: doc.clientWidth, containerWidth: doc.clientWidth});
 	}
+	for (const box of document.querySelectorAll(".table-scroll")) {
+		if (box.scrollWidth > box.clientWidth + tolerance) {
+			const r = box.getBoundingClientRect();
+			found.push({path: path(box), text: text(box).slice(0, 40), width: box.scrollWidth, left: r.left, right: r.right,
+				container: path(box), containerLeft: r.left, containerRight: r.right, containerWidth: box.clientWidth, scrolls: true});
+		}
+	}
+	// escapes reports whether an absolutely positioned element is laid out
+	// past the viewport's edge with no box to clip or scroll it: its
+	// containing block (offsetParent) and that block's ancestors do not
+	// clip. Boxes between it and its containing block do not clip it, which
+	// is how a visually hidden label in a scrolled table can widen the
+	// whole page.
+	const escapes = (el, r) => {
+		if (r.right <= doc.clientWidth + tolerance && r.left >= -tolerance) return false;
+		for (let p = el.offsetParent; p && p !== document.body && p !== doc; p = p.parentElement) {
+			if (clips(getComputedStyle(p))) return false;
+		}
+		return true;
+	};
 	const hiddenAncestor = new WeakSet();
 	for (const el of document.body.querySelectorAll("*")) {
 		if (el.closest("svg") && el.localName !== "svg") continue;
 		if (el.parentElement && hiddenAncestor.has(el.parentElement)) { hiddenAncestor.add(el); continue; }
 		const s = getComputedStyle(el);
+		if (s.display === "none") { hiddenAncestor.add(el); continue; }
+		if (s.position === "absolute") {
+			const r = el.getBoundingClientRect();
+			if (escapes(el, r)) {
+				found.push({path: path(el), text: text(el), width: r.width, left: r.left, right: r.right,
+					container: "viewport", containerLeft: 0, containerRight: doc.clientWidth, containerWidth: doc.clientWidth, scrolls: false});
+			}
+		}
 		if (hidden(s)) { hiddenAncestor.add(el); continue; }
 		if (s.display === "contents") continue;
 		const c = container(el);
@@ -160,8 +202,8 @@ const overflowJS = `(async () => {
 // (see Overflowing): the document when it scrolls sideways, and every
 // element or text that sticks out of its container's content box while
 // the container does not clip or scroll it. A table wrapped in TableScroll
-// scrolls in its own box and is not reported. page names the page in
-// failure messages.
+// scrolls in its own box: such a box is reported with Scrolls set, for the
+// caller to allow on a phone. page names the page in failure messages.
 func (b *Browser) Overflow(t testing.TB, page string) []Overflowing {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, ActionTimeout)
