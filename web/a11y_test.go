@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -138,7 +139,8 @@ func (f *a11yFindings) count() int {
 }
 
 // layoutFindings gathers what overflows, one entry per element (by its
-// path and its container's) and width class, with the pages where it does.
+// path, without the positions among its siblings, and its container's) and
+// width, with the pages where it does.
 type layoutFindings struct {
 	mu    sync.Mutex
 	byKey map[string]*layoutFinding
@@ -152,6 +154,9 @@ type layoutFinding struct {
 	Pages []string
 }
 
+// nthOfType is the position of an element among its siblings in a path.
+var nthOfType = regexp.MustCompile(`:nth-of-type\(\d+\)`)
+
 func (f *layoutFindings) add(where string, width int, found []webtest.Overflowing) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -162,7 +167,8 @@ func (f *layoutFindings) add(where string, width int, found []webtest.Overflowin
 		if o.Scrolls && (width <= phoneWidth || scrollsByDesign(o.Path)) {
 			continue // a wide table scrolls in its own box on a phone
 		}
-		key := fmt.Sprint(width, "\x00", o.Path, "\x00", o.Container)
+		// Rows of a table are one fault: the same element in each row.
+		key := fmt.Sprint(width, "\x00", nthOfType.ReplaceAllString(o.Path, ""), "\x00", o.Container, o.Scrolls)
 		e := f.byKey[key]
 		if e == nil {
 			e = &layoutFinding{First: o}
