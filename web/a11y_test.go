@@ -273,7 +273,8 @@ func minorOnly(vs []webtest.AxeViolation) []webtest.AxeViolation {
 // is measured at 1280 px wide after axe has checked it, and again at 360
 // px, for every role; the administrator's audit log is measured in French
 // too (the longest words), and the invitations with one pending to a long
-// address. A page whose document scrolls sideways, an element sticking out
+// address; the pages no link leads to (the provider's sign-in form, the
+// 404, 403 and 422 pages) are measured at 1280 px. A page whose document scrolls sideways, an element sticking out
 // of its container (see webtest.Overflowing), or, at 1280 px, a table too
 // wide for its box, fails the test.
 func TestAccessibilityAndLayoutOfEveryReachablePage(t *testing.T) {
@@ -336,6 +337,7 @@ func TestAccessibilityAndLayoutOfEveryReachablePage(t *testing.T) {
 					// same form refusing a wrong password.
 					b.Step("open the sign-in", chromedp.Navigate(srv.URL+"/auth/login"))
 					check("(development sign-in form)")
+					measure("(development sign-in form)")
 					b.Step("sign in with a wrong password",
 						chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "viewer@example.org"),
 						chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "wrong"),
@@ -344,6 +346,7 @@ func TestAccessibilityAndLayoutOfEveryReachablePage(t *testing.T) {
 						t.Errorf("a wrong password did not bring back the sign-in form with its error")
 					}
 					check("(development sign-in form, wrong password)")
+					measure("(development sign-in form, wrong password)")
 				} else {
 					landing := signInBrowser(t, b, srv, r.Email)
 					if !slices.Contains(pages, landing) {
@@ -426,6 +429,7 @@ func TestAccessibilityAndLayoutOfEveryReachablePage(t *testing.T) {
 						t.Errorf("the empty invitation form did not come back with its error summary (on %s)", b.Location())
 					}
 					check("/admin/invitations (empty form, 422)")
+					measure("/admin/invitations (empty form, 422)")
 				}
 				t.Logf("%s: %d pages checked in %s", r.Name, len(pages), time.Since(roleStart).Round(time.Millisecond))
 			})
