@@ -70,21 +70,23 @@ const overflowTolerance = 1
 
 // overflowJS measures the page as laid out, once its fonts are in (a
 // fallback font has other widths). For every element it compares the
-// border box with the content box of its container: the nearest ancestor
-// that makes a box of its own (not display: inline or contents, whose
-// boxes are their lines). An element is not checked when
+// inline end of its border box (the right edge, or the left one in a
+// right-to-left container) with that of the content box of its container:
+// the nearest ancestor that makes a box of its own (not display: inline or
+// contents, whose boxes are their lines). An element is not checked when
 //   - its container, or a box between, clips or scrolls it (overflow other
 //     than visible): that is the one place content may be wider, as a
 //     .table-scroll is;
-//   - it is positioned absolute or fixed: out of the flow, it is measured
-//     against the viewport instead, and reported when it lies past it with
-//     no box to clip it (even when visually hidden: it still widens the
-//     page);
+//   - it is positioned absolute: out of the flow, it is measured against
+//     the viewport instead, and reported when it lies past it with no box
+//     to clip it (even when visually hidden: it still widens the page);
+//   - it is positioned fixed: it moves with the viewport, not the page;
 //   - it is visually hidden (clip or clip-path), empty (no width) or not
 //     rendered, or inside an SVG (the charts' own check measures their text).
 //
 // The text directly in a block is measured too (through a Range), so that
-// a long word in a paragraph sticks out as a paragraph's child would.
+// a long word in a paragraph sticks out as a paragraph's child would. Each
+// .table-scroll whose table is wider than it is listed as scrolling.
 const overflowJS = `(async () => {
 	await document.fonts.ready;
 	const tolerance = TOLERANCE;
