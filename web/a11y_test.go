@@ -416,6 +416,7 @@ func TestAccessibilityAndLayoutOfEveryReachablePage(t *testing.T) {
 					// The same pages in French.
 					b.Step("choose French", chromedp.Navigate(srv.URL+"/lang/fr?next=/"))
 					check("/ (fr)")
+					measure("/ (fr)")
 					visit("/states")
 					visit("/no-such-page")
 					b.Step("back to English", chromedp.Navigate(srv.URL+"/lang/en?next=/"))
