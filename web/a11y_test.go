@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -137,6 +138,87 @@ func (f *a11yFindings) count() int {
 	return len(f.order)
 }
 
+// layoutFindings gathers what overflows, one entry per element (by its
+// path, without the positions among its siblings, and its container's) and
+// width, with the pages where it does.
+type layoutFindings struct {
+	mu    sync.Mutex
+	byKey map[string]*layoutFinding
+	order []string
+}
+
+// layoutFinding is one overflowing element, as first measured, with the
+// pages ("role /path (360 px)") where it overflows.
+type layoutFinding struct {
+	First webtest.Overflowing
+	Pages []string
+}
+
+// nthOfType is the position of an element among its siblings in a path.
+var nthOfType = regexp.MustCompile(`:nth-of-type\(\d+\)`)
+
+func (f *layoutFindings) add(where string, width int, found []webtest.Overflowing) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.byKey == nil {
+		f.byKey = map[string]*layoutFinding{}
+	}
+	for _, o := range found {
+		if o.Scrolls && (width <= phoneWidth || scrollsByDesign(o.Path)) {
+			continue // a wide table scrolls in its own box on a phone; the matrix everywhere
+		}
+		// Rows of a table are one fault: the same element in each row.
+		key := fmt.Sprint(width, "\x00", nthOfType.ReplaceAllString(o.Path, ""), "\x00", o.Container, o.Scrolls)
+		e := f.byKey[key]
+		if e == nil {
+			e = &layoutFinding{First: o}
+			f.byKey[key] = e
+			f.order = append(f.order, key)
+		}
+		e.Pages = append(e.Pages, fmt.Sprintf("%s (%d px)", where, width))
+	}
+}
+
+func (f *layoutFindings) report() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var sb strings.Builder
+	for _, k := range f.order {
+		e := f.byKey[k]
+		where := e.Pages[0]
+		if len(e.Pages) > 1 {
+			more := e.Pages[1:]
+			if len(more) > 6 {
+				more = append(more[:6:6], fmt.Sprintf("… (%d pages in all)", len(e.Pages)))
+			}
+			where += " [also " + strings.Join(more, ", ") + "]"
+		}
+		fmt.Fprintf(&sb, "- %s\n    on %s\n", e.First, where)
+	}
+	return sb.String()
+}
+
+func (f *layoutFindings) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.order)
+}
+
+// scrollsByDesign tells the table boxes meant to scroll on any screen: the
+// States × instruments matrix, 193 rows by a column per instrument, which
+// keeps its header row and its States' column in view as it scrolls both
+// ways.
+func scrollsByDesign(path string) bool {
+	return strings.Contains(path, ".treaty-matrix-scroll")
+}
+
+// The widths the layout gate checks every page at: a small phone and a
+// laptop.
+const (
+	phoneWidth  = 360
+	laptopWidth = 1280
+)
+
 // axeSeesFaults breaks the page now shown (an image without alt text, text
 // at 1.6:1 contrast) and checks that axe reports both as serious or worse:
 // a gate that passes because axe did not run would pass forever.
@@ -187,14 +269,27 @@ func minorOnly(vs []webtest.AxeViolation) []webtest.AxeViolation {
 	return out
 }
 
-func TestAccessibilityOfEveryReachablePage(t *testing.T) {
+// The layout gate, on the same crawl and in the same browsers: every page
+// is measured at 1280 px wide after axe has checked it, and again at 360
+// px, for every role; the administrator's audit log is measured in French
+// too (the longest words), and the invitations with one pending to a long
+// address; the pages no link leads to (the provider's sign-in form, the
+// 404, 403 and 422 pages) are measured at 1280 px. A page whose document scrolls sideways, an element sticking out
+// of its container (see webtest.Overflowing), or, at 1280 px, a table too
+// wide for its box, fails the test.
+func TestAccessibilityAndLayoutOfEveryReachablePage(t *testing.T) {
 	start := time.Now()
 	srv := webtest.NewServer(t)
 	clients := srv.RoleClients(t) // invites each demo account to its role and signs it in over HTTP
+	// An invitation not yet taken up, to a long address, so that the
+	// administrator's list of invitations has a row to lay out.
+	srv.Invite(t, "chief.of.the.counter.terrorism.unit@ministry-of-foreign-affairs.example.org", models.RoleViewer, "")
 
 	var failing, lesser a11yFindings
+	var overflows layoutFindings
 	var mu sync.Mutex
-	checked := 0
+	checked, measured := 0, 0
+	var layoutTime time.Duration // spent in the layout gate, over all roles
 	sem := make(chan struct{}, a11yBrowsers)
 
 	t.Run("roles", func(t *testing.T) {
@@ -217,6 +312,16 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 					checked++
 					mu.Unlock()
 				}
+				width := laptopWidth
+				measure := func(page string) {
+					t.Helper()
+					began := time.Now()
+					overflows.add(r.Name+" "+page, width, b.Overflow(t, page))
+					mu.Lock()
+					measured++
+					layoutTime += time.Since(began)
+					mu.Unlock()
+				}
 				visit := func(page string) {
 					t.Helper()
 					if err := b.Run(chromedp.Navigate(srv.URL + page)); err != nil {
@@ -224,6 +329,7 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 						return
 					}
 					check(page)
+					measure(page)
 				}
 
 				if r.Email == "" {
@@ -231,6 +337,7 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 					// same form refusing a wrong password.
 					b.Step("open the sign-in", chromedp.Navigate(srv.URL+"/auth/login"))
 					check("(development sign-in form)")
+					measure("(development sign-in form)")
 					b.Step("sign in with a wrong password",
 						chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "viewer@example.org"),
 						chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "wrong"),
@@ -239,6 +346,7 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 						t.Errorf("a wrong password did not bring back the sign-in form with its error")
 					}
 					check("(development sign-in form, wrong password)")
+					measure("(development sign-in form, wrong password)")
 				} else {
 					landing := signInBrowser(t, b, srv, r.Email)
 					if !slices.Contains(pages, landing) {
@@ -258,18 +366,48 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 					// The gate sees: a picture without a text alternative
 					// and faint text, added to the last page, are found.
 					axeSeesFaults(t, b)
-					// The layout changes on a phone: the anonymous pages
-					// again at 360 CSS pixels wide.
-					b.SetViewport(360, 800)
-					for _, p := range pages {
-						if err := b.Run(chromedp.Navigate(srv.URL + p)); err != nil {
-							t.Errorf("opening %s as %s on a phone: %v", p, r.Name, err)
-							continue
-						}
+				}
+				// The layout changes on a phone: every page again at 360
+				// CSS pixels wide, measured; the anonymous pages are
+				// checked by axe again too.
+				b.SetViewport(phoneWidth, 800)
+				width = phoneWidth
+				for _, p := range pages {
+					began := time.Now()
+					err := b.Run(chromedp.Navigate(srv.URL + p))
+					if r.Email != "" {
+						// Before this gate only the anonymous pages were
+						// opened again on a phone (for axe).
+						mu.Lock()
+						layoutTime += time.Since(began)
+						mu.Unlock()
+					}
+					if err != nil {
+						t.Errorf("opening %s as %s on a phone: %v", p, r.Name, err)
+						continue
+					}
+					if r.Email == "" {
 						check(p + " (360 px wide)")
 					}
-					b.SetViewport(1280, 800)
+					measure(p)
 				}
+				if r.Name == "admin" {
+					// French words are longer: the audit log's table, and a
+					// State's treaties with the editors' column, in French,
+					// on a phone and on a laptop.
+					b.Step("choose French", chromedp.Navigate(srv.URL+"/lang/fr?next=/"))
+					for _, w := range []int{phoneWidth, laptopWidth} {
+						b.SetViewport(w, 800)
+						width = w
+						for _, p := range []string{"/admin/audit", "/states/KEN/treaties"} {
+							b.Step("open "+p+" in French", chromedp.Navigate(srv.URL+p))
+							measure(p + " (fr)")
+						}
+					}
+					b.Step("back to English", chromedp.Navigate(srv.URL+"/lang/en?next=/"))
+				}
+				b.SetViewport(laptopWidth, 800)
+				width = laptopWidth
 
 				// Pages no link leads to.
 				visit("/no-such-page") // 404
@@ -278,6 +416,7 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 					// The same pages in French.
 					b.Step("choose French", chromedp.Navigate(srv.URL+"/lang/fr?next=/"))
 					check("/ (fr)")
+					measure("/ (fr)")
 					visit("/states")
 					visit("/no-such-page")
 					b.Step("back to English", chromedp.Navigate(srv.URL+"/lang/en?next=/"))
@@ -291,18 +430,24 @@ func TestAccessibilityOfEveryReachablePage(t *testing.T) {
 						t.Errorf("the empty invitation form did not come back with its error summary (on %s)", b.Location())
 					}
 					check("/admin/invitations (empty form, 422)")
+					measure("/admin/invitations (empty form, 422)")
 				}
 				t.Logf("%s: %d pages checked in %s", r.Name, len(pages), time.Since(roleStart).Round(time.Millisecond))
 			})
 		}
 	})
 
-	t.Logf("axe checked %d pages in %s", checked, time.Since(start).Round(time.Millisecond))
+	t.Logf("axe checked %d pages; the layout gate measured %d (each role's pages at %d and %d px) in %s of its own; %s in all",
+		checked, measured, laptopWidth, phoneWidth, layoutTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	if lesser.count() > 0 {
 		t.Logf("moderate and minor findings (not failing):\n%s", lesser.report())
 	}
 	if failing.count() > 0 {
 		t.Errorf("axe-core found %d serious or critical accessibility violation(s); the first page named is where each was first seen:\n%s",
 			failing.count(), failing.report())
+	}
+	if overflows.count() > 0 {
+		t.Errorf("%d element(s) break the layout (the page scrolls sideways, or an element sticks out of its container); the first page named is where each was first seen:\n%s",
+			overflows.count(), overflows.report())
 	}
 }
