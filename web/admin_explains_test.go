@@ -205,7 +205,8 @@ func TestDisablingAUserAsksFirstOnAPageOfItsOwn(t *testing.T) {
 	admin := signedInAdmin(t, srv)
 	srv.AddAccount("leaving@example.org", "Lea Ving", true)
 	srv.Invite(t, "leaving@example.org", models.RoleViewer, "")
-	srv.Client().SignIn(t, "leaving@example.org")
+	leaving := srv.Client()
+	leaving.SignIn(t, "leaving@example.org")
 	u := userByEmail(t, srv, "leaving@example.org")
 	path := fmt.Sprintf("/admin/users/%d", u.ID)
 
@@ -239,8 +240,13 @@ func TestDisablingAUserAsksFirstOnAPageOfItsOwn(t *testing.T) {
 	if got := userByEmail(t, srv, "leaving@example.org"); got.Status != models.StatusDisabled {
 		t.Errorf("after confirming: %s", got.Status)
 	}
+	// The disabled account's session is inert: its next request ends it,
+	// signed out and told why.
+	if r := leaving.Get(t, "/account"); r.StatusCode == http.StatusOK && strings.Contains(r.Body, "Lea Ving") {
+		t.Error("the disabled account still reads its account page")
+	}
 	if n := sessionsOf(t, srv, "leaving@example.org"); n != 0 {
-		t.Errorf("%d sessions left for the disabled account", n)
+		t.Errorf("%d sessions left for the disabled account after its next request", n)
 	}
 }
 
