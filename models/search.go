@@ -100,11 +100,8 @@ type searchSource struct {
 	stateCol  string // SQL expression of the record's State, or NULL
 	paraCol   string // SQL expression of the record's paragraph, or NULL
 	extra     string // a condition every record of the kind meets
-	// doc is the tsvector searched: the table's generated search_doc, or
-	// for a small reference table one computed on the fly; config, when
-	// set, is the configuration its query is parsed with (a name is not
-	// stemmed: "Ivoire" must not become "ivoir").
-	doc    string
+	// config, when set, is the configuration the kind's query is parsed
+	// with (a name is not stemmed: "Ivoire" must not become "ivoir").
 	config string
 }
 
@@ -114,14 +111,11 @@ func searchSources(u *User, lang string) []searchSource {
 		name = "member_states.name_fr"
 	}
 	return []searchSource{
-		// The 193 States and 19 instruments are searched without an index:
-		// their names, in both languages, and their codes.
+		// The 193 States and 19 instruments: their stored search_doc
+		// (migration 21), scanned whole (too few rows for an index).
 		{kind: SearchStates, table: "member_states", title: name, text: "''",
-			// Apostrophes split words ("d’Ivoire" is found by "ivoire").
-			doc:   "to_tsvector('ctap_simple', translate(member_states.name || ' ' || member_states.name_fr, '’''', '  ') || ' ' || member_states.iso3 || ' ' || member_states.m49)",
 			state: "member_states.id = ?", stateCol: "member_states.id", paraCol: "NULL::int", config: "ctap_simple"},
 		{kind: SearchInstruments, table: "instruments", title: "instruments.short_name", text: "instruments.title",
-			doc:      "to_tsvector('ctap_en', instruments.short_name || ' ' || instruments.title) || to_tsvector('ctap_fr', instruments.short_name || ' ' || instruments.title)",
 			stateCol: "NULL::int", paraCol: "NULL::int"},
 		{kind: SearchParagraphs, table: "paragraphs", title: "'OP ' || paragraphs.number", text: "paragraphs.body",
 			paragraph: "paragraphs.number = ?", stateCol: "NULL::int", paraCol: "paragraphs.number",
@@ -162,10 +156,7 @@ func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB
 	if s.scope != nil {
 		sel = sel.Scopes(s.scope)
 	}
-	doc := s.doc
-	if doc == "" {
-		doc = s.table + ".search_doc"
-	}
+	doc := s.table + ".search_doc"
 	sel = sel.Where(doc+" @@ "+tsq, q.Text)
 	if s.extra != "" {
 		sel = sel.Where(s.extra)
