@@ -35,11 +35,7 @@ func (h *Handlers) stateNames(c echo.Context) (views.StateNames, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(views.StateNames, len(states))
-	for _, s := range states {
-		out[s.ISO3] = s
-	}
-	return out, nil
+	return views.StateNamesOf(states), nil
 }
 
 // OpenNotification marks one notification read and goes to its page.

@@ -95,17 +95,16 @@ func (h *Handlers) reportParam(c echo.Context) (models.Report, error) {
 // reportDocument is a stored document with the names of the States its
 // excerpts quote, from the reference cache.
 func (h *Handlers) reportDocument(c echo.Context, content models.ReportContent) (views.ReportDocument, error) {
-	states, err := h.Reference.MemberStates(ctx(c))
-	if err != nil {
-		return views.ReportDocument{}, err
-	}
 	names := make(map[string]string, len(content.Excerpts))
 	for _, e := range content.Excerpts {
-		for _, s := range states {
-			if s.ISO3 == e.StateISO3 {
-				names[s.ISO3] = s.LocalName(localizer(c).Tag)
-			}
+		s, err := h.Reference.MemberStateByISO3(ctx(c), e.StateISO3)
+		if errors.Is(err, models.ErrNotFound) {
+			continue // a State no longer listed: the excerpt shows its code
 		}
+		if err != nil {
+			return views.ReportDocument{}, err
+		}
+		names[s.ISO3] = s.LocalName(localizer(c).Tag)
 	}
 	return views.ReportDocument{Content: content, StateNames: names}, nil
 }

@@ -35,10 +35,10 @@ func (h *Handlers) Search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	byISO3 := make(views.StateNames, len(states))
+	byISO3 := views.StateNamesOf(states)
 	byID := make(map[int]models.MemberState, len(states))
 	for _, s := range states {
-		byISO3[s.ISO3], byID[s.ID] = s, s
+		byID[s.ID] = s
 	}
 	if s, ok := byISO3[form.State]; ok {
 		q.StateID = s.ID

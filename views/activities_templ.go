@@ -2455,11 +2455,11 @@ func ActivityFormPage(d ActivityFormData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Checkboxes("paragraphs", "paragraph-", t(ctx, "activity.col_paragraphs"), paragraphChoices(ctx, d.Paragraphs), d.Form.Paragraphs, d.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Checkboxes("paragraphs", "paragraph-", t(ctx, "activity.col_paragraphs"), paragraphOptions(ctx, d.Paragraphs, ""), d.Form.Paragraphs, d.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Checkboxes("themes", "theme-", t(ctx, "activity.themes"), themeChoices(ctx), d.Form.Themes, d.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Checkboxes("themes", "theme-", t(ctx, "activity.themes"), enumOptions(ctx, "theme.", models.NeedThemes(), ""), d.Form.Themes, d.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -124,15 +124,15 @@ func DonorInterestsPage(d DonorInterestsData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Checkboxes("themes", "theme-", t(ctx, "interests.themes"), themeChoices(ctx), d.Form.Themes, d.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Checkboxes("themes", "theme-", t(ctx, "interests.themes"), enumOptions(ctx, "theme.", models.NeedThemes(), ""), d.Form.Themes, d.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Checkboxes("paragraphs", "paragraph-", t(ctx, "interests.paragraphs"), paragraphChoices(ctx, d.Paragraphs), d.Form.Paragraphs, d.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Checkboxes("paragraphs", "paragraph-", t(ctx, "interests.paragraphs"), paragraphOptions(ctx, d.Paragraphs, ""), d.Form.Paragraphs, d.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Checkboxes("regional_groups", "group-", t(ctx, "interests.groups"), groupChoices(ctx), d.Form.RegionalGroups, d.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Checkboxes("regional_groups", "group-", t(ctx, "interests.groups"), enumOptions(ctx, "group.", models.RegionalGroups(), ""), d.Form.RegionalGroups, d.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -2,7 +2,6 @@ package views
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -11,8 +10,17 @@ import (
 )
 
 // StateNames names Member States by ISO3 code, in any language; handlers
-// and the mail worker fill it from the reference cache.
+// and the mail worker fill it from the reference cache (StateNamesOf).
 type StateNames map[string]models.MemberState
+
+// StateNamesOf indexes the Member States by code.
+func StateNamesOf(states []models.MemberState) StateNames {
+	out := make(StateNames, len(states))
+	for _, s := range states {
+		out[s.ISO3] = s
+	}
+	return out
+}
 
 func (s StateNames) name(ctx context.Context, iso3 string) string {
 	if ms, ok := s[iso3]; ok {
@@ -181,73 +189,9 @@ func languageOptions(ctx context.Context) []Option {
 	return opts
 }
 
-// jobKindLabel names a kind of job for administrators.
-func jobKindLabel(ctx context.Context, kind string) string {
-	return t(ctx, "jobs.kind_"+kind)
-}
-
-func devMailAddresses(as []DevMailAddress) string {
-	parts := make([]string, len(as))
-	for i, a := range as {
-		parts[i] = a.Address
-		if a.Name != "" {
-			parts[i] = a.Name + " <" + a.Address + ">"
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
 func invitationBody(ctx context.Context, inviter, role, expires string) string {
 	if inviter == "" { // made by a command, not a person
 		return tf(ctx, "email.invitation_body_system", "Role", role, "Expires", expires)
 	}
 	return tf(ctx, "email.invitation_body", "Inviter", inviter, "Role", role, "Expires", expires)
-}
-
-// reminderLabel says when a reminder went and at which stage, e.g. "3 days
-// before the due date: 28 March 2031, 06:00 (2 focal points)".
-func reminderLabel(ctx context.Context, r models.PeriodReminder) string {
-	id := "reminders.before"
-	if r.Overdue() {
-		id = "reminders.overdue"
-	}
-	return tf(ctx, id, "Count", r.Count(), "Sent", formatDateTime(ctx, r.SentAt), "Recipients", r.Recipients)
-}
-
-// themeChoices are the needs' themes as checkboxes offer them.
-func themeChoices(ctx context.Context) []Option {
-	opts := make([]Option, 0, len(models.NeedThemes()))
-	for _, th := range models.NeedThemes() {
-		opts = append(opts, Option{Value: th, Label: t(ctx, "theme."+th)})
-	}
-	return opts
-}
-
-// paragraphChoices are the resolution's operative paragraphs as checkboxes
-// offer them, each with its theme.
-func paragraphChoices(ctx context.Context, ps []models.OperativeRef) []Option {
-	opts := make([]Option, 0, len(ps))
-	for _, p := range ps {
-		opts = append(opts, Option{Value: strconv.Itoa(p.Number),
-			Label: tf(ctx, "needs.paragraph_option", "N", p.Number, "Theme", t(ctx, "theme."+p.Theme))})
-	}
-	return opts
-}
-
-// groupChoices are the regional groups as checkboxes offer them.
-func groupChoices(ctx context.Context) []Option {
-	opts := make([]Option, 0, len(models.RegionalGroups()))
-	for _, g := range models.RegionalGroups() {
-		opts = append(opts, Option{Value: string(g), Label: t(ctx, "group."+string(g))})
-	}
-	return opts
-}
-
-// reviewContributionsTitle counts the contributions to verify, saying
-// "more than 100" when the navigation's capped count is reached.
-func reviewContributionsTitle(ctx context.Context, n int) string {
-	if n > models.ReviewCountCap {
-		return tf(ctx, "review.contributions_title_many", "Count", models.ReviewCountCap)
-	}
-	return tn(ctx, "review.contributions_title", n)
 }

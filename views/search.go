@@ -105,22 +105,6 @@ func searchKindLabel(ctx context.Context, k models.SearchKind, n int) string {
 	return tn(ctx, "search.kind."+string(k), n)
 }
 
-func searchStateOptions(ctx context.Context, states []models.MemberState) []Option {
-	opts := []Option{{Value: "", Label: t(ctx, "search.any_state")}}
-	for _, s := range states {
-		opts = append(opts, Option{Value: s.ISO3, Label: s.LocalName(lang(ctx))})
-	}
-	return opts
-}
-
-func searchParagraphOptions(ctx context.Context, ps []models.OperativeRef) []Option {
-	opts := []Option{{Value: "", Label: t(ctx, "search.any_paragraph")}}
-	for _, p := range ps {
-		opts = append(opts, Option{Value: strconv.Itoa(p.Number), Label: paragraphLabel(ctx, p.Number)})
-	}
-	return opts
-}
-
 func searchTitle(ctx context.Context, text string) string {
 	if text == "" {
 		return t(ctx, "search.title")

@@ -67,11 +67,11 @@ func SearchPage(d SearchData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormField(Field{ID: "search-state", Name: "state", Type: "select", Label: t(ctx, "needs.col_state"), Value: d.Form.State, Options: searchStateOptions(ctx, d.States)}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FormField(Field{ID: "search-state", Name: "state", Type: "select", Label: t(ctx, "needs.col_state"), Value: d.Form.State, Options: stateOptions(ctx, d.States, t(ctx, "search.any_state"))}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormField(Field{ID: "search-paragraph", Name: "paragraph", Type: "select", Label: t(ctx, "needs.col_paragraph"), Value: d.Form.Paragraph, Options: searchParagraphOptions(ctx, d.Paragraphs)}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FormField(Field{ID: "search-paragraph", Name: "paragraph", Type: "select", Label: t(ctx, "needs.col_paragraph"), Value: d.Form.Paragraph, Options: paragraphOptions(ctx, d.Paragraphs, t(ctx, "search.any_paragraph"))}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -143,11 +143,7 @@ func (q *Queue) stateNames(ctx context.Context) (views.StateNames, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(views.StateNames, len(states))
-	for _, s := range states {
-		out[s.ISO3] = s
-	}
-	return out, nil
+	return views.StateNamesOf(states), nil
 }
 
 // send renders an email's two versions in ctx's language and sends it.
