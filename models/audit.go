@@ -100,6 +100,10 @@ const (
 	ActionPartnerSaved       AuditAction = "activity.partner_saved"
 	ActionActivityOutcome    AuditAction = "activity.outcome_linked"
 
+	ActionTokenCreated            AuditAction = "token.created"
+	ActionTokenRevoked            AuditAction = "token.revoked"
+	ActionTokenUsedFromNewAddress AuditAction = "token.used_from_new_address"
+
 	ActionNotificationSettings AuditAction = "user.notification_settings_saved"
 	ActionDonorInterests       AuditAction = "donor.interests_saved"
 	ActionJobRetried           AuditAction = "job.retried"
@@ -119,7 +123,7 @@ func (a AuditAction) Family() string {
 
 // AuditFamilies are the families the audit filter offers, in order.
 func AuditFamilies() []string {
-	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity", "report", "donor", "job"}
+	return []string{"auth", "user", "invitation", "need", "period", "progress", "treaty", "contribution", "rate", "rates", "activity", "report", "donor", "job", "token"}
 }
 
 // AuditTarget is the record an event is about.
@@ -268,6 +272,7 @@ const auditNames = `audit_events.*,
 		WHEN 'member_state' THEN (SELECT ms.name FROM member_states ms WHERE ms.id = audit_events.target_id::int)
 		WHEN 'partner' THEN (SELECT po.name ->> 'en' FROM partner_organizations po WHERE po.slug = audit_events.target_id)
 		WHEN 'exchange_rate' THEN audit_events.target_id
+		WHEN 'access_token' THEN (SELECT t.name FROM access_tokens t WHERE t.id = audit_events.target_id::bigint)
 	END AS target_name,
 	CASE audit_events.target_type
 		WHEN 'period' THEN (SELECT p.title ->> 'fr' FROM reporting_periods p WHERE p.id = audit_events.target_id::bigint)
@@ -327,6 +332,7 @@ func AuditActions() []AuditAction {
 		ActionContributionCreated, ActionContributionEdited, ActionContributionTransition, ActionContributionVerified, ActionContributionsImported,
 		ActionActivityCreated, ActionActivityEdited, ActionActivityTransition, ActionActivityResults,
 		ActionActivityConfirmed, ActionActivitiesImported, ActionPartnerSaved, ActionActivityOutcome,
+		ActionTokenCreated, ActionTokenRevoked, ActionTokenUsedFromNewAddress,
 		ActionNotificationSettings, ActionDonorInterests, ActionJobRetried,
 		ActionReportGenerated, ActionReportRegenerated, ActionReportEdited, ActionReportExcerpts, ActionReportTransition,
 	}

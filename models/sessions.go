@@ -67,9 +67,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 			UPDATE sessions SET last_seen_at = now() FROM s
 			WHERE sessions.token = s.token AND s.last_seen_at < now() - interval '1 minute'
 		)
-		SELECT s.data, u.id, u.issuer, u.subject, u.email, u.email_verified, u.name, u.status, u.role,
-			u.member_state_id, u.donor_organization_id, u.version, u.last_sign_in_at,
-			ms.iso3, ms.name, ms.name_fr, d.slug, d.name, d.name_fr,
+		SELECT s.data, `+requestUserColumns+`,
 			CASE WHEN u.status = 'active' AND u.role IN ('admin', 'secretariat') THEN
 				(SELECT count(*) FROM needs WHERE status IN ('submitted', 'under_review')) END,
 			CASE WHEN u.status = 'active' AND u.role IN ('admin', 'secretariat') THEN
@@ -83,26 +81,16 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 					LIMIT `+strconv.Itoa(ReviewCountCap+1)+`) capped) END
 		FROM s
 		LEFT JOIN users u ON u.id = s.user_id
-		LEFT JOIN member_states ms ON ms.id = u.member_state_id
-		LEFT JOIN donor_organizations d ON d.id = u.donor_organization_id`,
+		`+requestUserJoins,
 		sql.Named("token", token), sql.Named("idle", s.IdleTimeout.Seconds())).Row()
 	var (
 		data                                  []byte
-		id                                    sql.NullInt64
-		issuer, subject, email, name, status  sql.NullString
-		verified                              sql.NullBool
-		role                                  *string
-		stateID, donorID, version             sql.NullInt64
-		lastSignIn                            sql.NullTime
-		iso3, stateName, stateNameFr          sql.NullString
-		donorSlug, donorName, donorNameFr     sql.NullString
+		user                                  requestUserScan
 		reviewNeeds, reviewProgress, returned sql.NullInt64
 		unread, unverified                    sql.NullInt64
 	)
-	err := row.Scan(&data, &id, &issuer, &subject, &email, &verified, &name, &status, &role,
-		&stateID, &donorID, &version, &lastSignIn,
-		&iso3, &stateName, &stateNameFr, &donorSlug, &donorName, &donorNameFr,
-		&reviewNeeds, &reviewProgress, &returned, &unread, &unverified)
+	dest := append([]any{&data}, user.dest()...)
+	err := row.Scan(append(dest, &reviewNeeds, &reviewProgress, &returned, &unread, &unverified)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -113,36 +101,75 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	if !ok {
 		return data, true, nil
 	}
-	if !id.Valid {
+	if !user.id.Valid {
 		return data, true, nil
 	}
-	u := &User{
-		ID: id.Int64, Issuer: issuer.String, Subject: subject.String, Email: email.String,
-		EmailVerified: verified.Bool, Name: name.String, Status: UserStatus(status.String), Version: int(version.Int64),
-	}
-	if role != nil {
-		r := Role(*role)
-		u.Role = &r
-	}
-	if lastSignIn.Valid {
-		u.LastSignInAt = &lastSignIn.Time
-	}
-	if stateID.Valid {
-		sid := int(stateID.Int64)
-		u.MemberStateID = &sid
-		u.MemberState = &MemberState{ID: sid, ISO3: iso3.String, Name: stateName.String, NameFr: stateNameFr.String}
-	}
-	if donorID.Valid {
-		did := int(donorID.Int64)
-		u.DonorOrganizationID = &did
-		u.DonorOrganization = &DonorOrganization{ID: did, Slug: donorSlug.String, Name: donorName.String, NameFr: donorNameFr.String}
-	}
-	slot.User = u
+	slot.User = user.user()
 	slot.Waiting = WaitingCounts{
 		ReviewNeeds: int(reviewNeeds.Int64), ReviewProgress: int(reviewProgress.Int64), Returned: int(returned.Int64),
 		UnreadNotifications: int(unread.Int64), ReviewContributions: int(unverified.Int64),
 	}
 	return data, true, nil
+}
+
+// requestUserColumns are the columns of the user a request acts as, with
+// their State's and organization's names, read in the same statement as
+// what identifies the request (its session, or an API token): users u,
+// member_states ms and donor_organizations d, joined by requestUserJoins.
+// requestUserScan reads them, so both load the user alike.
+const requestUserColumns = `u.id, u.issuer, u.subject, u.email, u.email_verified, u.name, u.status, u.role,
+			u.member_state_id, u.donor_organization_id, u.version, u.last_sign_in_at,
+			ms.iso3, ms.name, ms.name_fr, d.slug, d.name, d.name_fr`
+
+// requestUserJoins joins the user's State and organization to users u.
+const requestUserJoins = `LEFT JOIN member_states ms ON ms.id = u.member_state_id
+		LEFT JOIN donor_organizations d ON d.id = u.donor_organization_id`
+
+// requestUserScan receives requestUserColumns; every column may be NULL
+// (a session without a user).
+type requestUserScan struct {
+	id                                   sql.NullInt64
+	issuer, subject, email, name, status sql.NullString
+	verified                             sql.NullBool
+	role                                 *string
+	stateID, donorID, version            sql.NullInt64
+	lastSignIn                           sql.NullTime
+	iso3, stateName, stateNameFr         sql.NullString
+	donorSlug, donorName, donorNameFr    sql.NullString
+}
+
+// dest lists where Scan puts requestUserColumns, in their order.
+func (s *requestUserScan) dest() []any {
+	return []any{&s.id, &s.issuer, &s.subject, &s.email, &s.verified, &s.name, &s.status, &s.role,
+		&s.stateID, &s.donorID, &s.version, &s.lastSignIn,
+		&s.iso3, &s.stateName, &s.stateNameFr, &s.donorSlug, &s.donorName, &s.donorNameFr}
+}
+
+// user is the scanned user with its State and organization filled in.
+func (s *requestUserScan) user() *User {
+	u := &User{
+		ID: s.id.Int64, Issuer: s.issuer.String, Subject: s.subject.String, Email: s.email.String,
+		EmailVerified: s.verified.Bool, Name: s.name.String, Status: UserStatus(s.status.String), Version: int(s.version.Int64),
+	}
+	if s.role != nil {
+		r := Role(*s.role)
+		u.Role = &r
+	}
+	if s.lastSignIn.Valid {
+		t := s.lastSignIn.Time
+		u.LastSignInAt = &t
+	}
+	if s.stateID.Valid {
+		sid := int(s.stateID.Int64)
+		u.MemberStateID = &sid
+		u.MemberState = &MemberState{ID: sid, ISO3: s.iso3.String, Name: s.stateName.String, NameFr: s.stateNameFr.String}
+	}
+	if s.donorID.Valid {
+		did := int(s.donorID.Int64)
+		u.DonorOrganizationID = &did
+		u.DonorOrganization = &DonorOrganization{ID: did, Slug: s.donorSlug.String, Name: s.donorName.String, NameFr: s.donorNameFr.String}
+	}
+	return u
 }
 
 func deref(s *string) string {
