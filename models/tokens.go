@@ -336,10 +336,10 @@ func recordNewTokenAddress(db *gorm.DB, u *User, tok AccessToken, ip string, now
 			UPDATE access_tokens SET last_used_at = @now, last_used_ip = @ip WHERE id = @token
 		)
 		INSERT INTO audit_events (actor_id, actor_email, action, target_type, target_id, ip, request_id, after)
-		SELECT @actor, @email, @action, @type, @target, @ip, '', @after::jsonb FROM address`,
+		SELECT @actor, @email, @action, @type, @target, @ip, '', CAST(@details AS jsonb) FROM address`,
 		sql.Named("token", tok.ID), sql.Named("ip", ip), sql.Named("now", now.UTC()),
 		sql.Named("actor", e.ActorID), sql.Named("email", e.ActorEmail), sql.Named("action", e.Action),
-		sql.Named("type", e.TargetType), sql.Named("target", e.TargetID), sql.Named("after", string(e.After))).Error
+		sql.Named("type", e.TargetType), sql.Named("target", e.TargetID), sql.Named("details", string(e.After))).Error
 	if err != nil {
 		return fmt.Errorf("record new address of access token %d: %w", tok.ID, err)
 	}

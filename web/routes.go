@@ -175,6 +175,13 @@ func (s *Server) routes() {
 	get("/account/sessions/end-others", policy.UseAccount, h.ConfirmEndOtherSessions)
 	post("/account/sessions/end-others", policy.UseAccount, h.EndOtherSessions)
 	post("/account/notifications", policy.UseAccount, h.SaveNotificationSettings)
+	// Personal access tokens for the read-only API: the person's own only
+	// (the handlers answer 404 for another's); a new token's secret is shown
+	// in the answer to its POST, once.
+	get("/account/tokens", policy.UseAccount, h.AccessTokens)
+	post("/account/tokens", policy.UseAccount, h.CreateAccessToken)
+	get("/account/tokens/:id/revoke", policy.UseAccount, h.ConfirmRevokeAccessToken)
+	post("/account/tokens/:id/revoke", policy.UseAccount, h.RevokeAccessToken)
 
 	// The person's notifications (the handlers reach only their own).
 	get("/notifications", policy.UseAccount, h.Notifications)
