@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/danielgtaylor/huma/v2"
 	"github.com/alexedwards/scs/v2"
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 

@@ -80,12 +80,13 @@ func (s *Server) mountAPI() {
 			s.rules = append(s.rules, Route{Method: http.MethodGet, Path: handlers.APIPrefix + echoPath(path), Permission: policy.ReadPublic})
 		}
 	}
-	for _, p := range []string{"/openapi.json", "/openapi.yaml"} {
+	for _, p := range []string{"/openapi.json", "/openapi.yaml", "/openapi-3.0.json", "/openapi-3.0.yaml"} {
 		s.rules = append(s.rules, Route{Method: http.MethodGet, Path: handlers.APIPrefix + p, Permission: policy.ReadPublic})
 	}
-	// An address under the prefix that names no operation is answered
-	// as the API answers, not with a page.
-	g.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	// An address under the prefix that names no operation goes to the
+	// group's not-found route, which Echo adds with the group's
+	// middleware: handleError answers it as the API answers, with a
+	// problem document.
 }
 
 // echoPath writes an OpenAPI path ("/needs/{id}") as Echo's ("/needs/:id").
