@@ -86,9 +86,10 @@ type APIDonor struct {
 	Name        Names     `json:"name"`
 	Kind        string    `json:"kind"`
 	MemberState string    `json:"member_state,omitempty" doc:"ISO3 code when the donor is a Member State."`
-	Funding     APIFigure `json:"funding" doc:"Financial contributions pledged, committed or paid."`
-	Paid        APIFigure `json:"paid"`
-	InKind      APIFigure `json:"in_kind" doc:"In-kind contributions, at their valuation."`
+	Funding     APIFigure `json:"funding" doc:"Financial contributions committed or paid."`
+	Paid        APIFigure `json:"paid" doc:"What was received: paid contributions and the paid instalments of committed ones."`
+	Pledged     APIFigure `json:"pledged" doc:"Financial pledges not yet committed."`
+	InKind      APIFigure `json:"in_kind" doc:"In-kind contributions committed or given, at their valuation."`
 	URL         string    `json:"url"`
 }
 
@@ -314,8 +315,9 @@ func periodOf(p models.ReportingPeriod) APIPeriod {
 func (h *Handlers) donorOf(ctx context.Context, d models.DonorTotals) APIDonor {
 	o := d.Organization
 	out := APIDonor{Slug: o.Slug, Name: Names{En: o.Name, Fr: o.NameFr}, Kind: o.Kind,
-		Funding: figureOf(d.Totals.Funding()), Paid: figureOf(d.Totals.Paid()), InKind: figureOf(d.Totals.InKind()),
-		URL: h.pageLink("/donors/" + o.Slug)}
+		Funding: figureOf(d.Totals.Funding()), Paid: figureOf(d.Totals.Paid()), Pledged: figureOf(d.Totals.Pledged()),
+		InKind: figureOf(d.Totals.InKind()),
+		URL:    h.pageLink("/donors/" + o.Slug)}
 	if o.MemberStateID != nil {
 		if s, ok, _ := h.Reference.MemberStateByID(ctx, *o.MemberStateID); ok {
 			out.MemberState = s.ISO3

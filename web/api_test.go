@@ -190,19 +190,27 @@ func createNeed(t *testing.T, c *webtest.Client, kv ...string) int64 {
 
 func TestTheAPIAnswersEachCallerWithWhatTheyMaySeeAndCookiesNeverAuthenticateIt(t *testing.T) {
 	t.Parallel()
-	srv := webtest.NewServer(t)
-	focal := signedInAs(t, srv, "focal.ken@example.org", models.RoleFocalPoint, "KEN")
-	signedInAs(t, srv, "focal.fra@example.org", models.RoleFocalPoint, "FRA")
-	signedInAs(t, srv, "secretariat@example.org", models.RoleSecretariat, "")
-	signedInAs(t, srv, "donor.nor@example.org", models.RoleDonor, "norway")
+	cs := newContributionServer(t)
+	srv := cs.srv
+	focal := cs.clients["focal_ken"]
+	signedInAs(t, srv, "admin@example.org", models.RoleAdmin, "")
 	private := createNeed(t, focal, "title", "Private forensic laboratory", "visibility", "state")
 	shared := createNeed(t, focal, "title", "Shared judges training", "visibility", "donors")
+	// A private pledge of Norway's to Kenya, and a public one.
+	for _, public := range []bool{false, true} {
+		if res := cs.pledge(t, "donor_nor", pledgeForm("Pledge public="+strconv.FormatBool(public), public)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("pledge: %d", res.StatusCode)
+		}
+	}
 	now := time.Now()
 	tokens := map[string]string{
 		"Kenya":       tokenFor(t, srv, "focal.ken@example.org", now, 30),
 		"France":      tokenFor(t, srv, "focal.fra@example.org", now, 30),
 		"Secretariat": tokenFor(t, srv, "secretariat@example.org", now, 30),
+		"admin":       tokenFor(t, srv, "admin@example.org", now, 30),
 		"Norway":      tokenFor(t, srv, "donor.nor@example.org", now, 30),
+		"EU":          tokenFor(t, srv, "donor.eu@example.org", now, 30),
+		"viewer":      tokenFor(t, srv, "viewer@example.org", now, 30),
 		"anonymous":   "",
 	}
 	api := newAPIClient(t, srv)
@@ -210,7 +218,32 @@ func TestTheAPIAnswersEachCallerWithWhatTheyMaySeeAndCookiesNeverAuthenticateIt(
 	// Who sees which need, in the list and one by one. The shared need is
 	// a draft: only its State and the Secretariat see it until submitted.
 	sees := map[string][]int64{
-		"Kenya": {shared, private}, "Secretariat": {shared, private}, "France": nil, "Norway": nil, "anonymous": nil,
+		"Kenya": {shared, private}, "Secretariat": {shared, private}, "admin": {shared, private},
+		"France": nil, "Norway": nil, "EU": nil, "viewer": nil, "anonymous": nil,
+	}
+	// Who sees the private pledge: its donor, its recipient, the
+	// Secretariat; everyone sees the public one.
+	seesPrivatePledge := map[string]bool{"Kenya": true, "Secretariat": true, "admin": true, "Norway": true}
+	for who, token := range tokens {
+		res := api.get(t, token, "/contributions?recipient=KEN")
+		titles := map[string]bool{}
+		var l struct {
+			Items []struct{ Title string } `json:"items"`
+		}
+		_ = json.Unmarshal([]byte(res.Body), &l)
+		for _, it := range l.Items {
+			titles[it.Title] = true
+		}
+		if !titles["Pledge public=true"] || titles["Pledge public=false"] != seesPrivatePledge[who] {
+			t.Errorf("%s reads the pledges %v", who, titles)
+		}
+		var donor struct {
+			Pledged struct{ Count int } `json:"pledged"`
+		}
+		_ = json.Unmarshal([]byte(api.get(t, token, "/donors/norway").Body), &donor)
+		if want := map[bool]int{true: 2, false: 1}[seesPrivatePledge[who]]; donor.Pledged.Count != want {
+			t.Errorf("%s counts %d of Norway's pledges, want %d", who, donor.Pledged.Count, want)
+		}
 	}
 	for who, want := range sees {
 		res := api.get(t, tokens[who], "/needs?state=KEN")
