@@ -26,17 +26,28 @@ type Language struct {
 	RTL  bool
 }
 
-// supported lists the languages in the order of the switcher; English first
-// because it is the fallback for a message a catalogue lacks.
+// supported lists the six official languages of the United Nations in the
+// order the UN lists them (alphabetically by their English names), each
+// named in itself. English is the fallback for a message a catalogue lacks
+// and for a visitor whose browser asks for none of them.
 var supported = []Language{
+	{Tag: "ar", Name: "العربية", RTL: true},
+	{Tag: "zh", Name: "中文"},
 	{Tag: "en", Name: "English"},
 	{Tag: "fr", Name: "Français"},
+	{Tag: "ru", Name: "Русский"},
+	{Tag: "es", Name: "Español"},
 }
+
+// fallback is the language of a visitor who asks for none of these.
+const fallback = "en"
 
 // Catalogue holds every language's messages. It is built once and read-only.
 type Catalogue struct {
-	bundle     *goi18n.Bundle
-	matcher    language.Matcher
+	bundle  *goi18n.Bundle
+	matcher language.Matcher
+	matched []string // the matcher's tags, in its order
+
 	localizers map[string]*Localizer
 }
 
@@ -58,11 +69,15 @@ func Load() (*Catalogue, error) {
 		}
 	}
 	c := &Catalogue{bundle: bundle, localizers: map[string]*Localizer{}}
-	tags := make([]language.Tag, 0, len(supported))
+	// The matcher's first tag is its default: the fallback language.
+	tags := []language.Tag{language.MustParse(fallback)}
+	c.matched = []string{fallback}
 	for _, l := range supported {
-		tag := language.MustParse(l.Tag)
-		tags = append(tags, tag)
 		c.localizers[l.Tag] = newLocalizer(bundle, l)
+		if l.Tag != fallback {
+			tags = append(tags, language.MustParse(l.Tag))
+			c.matched = append(c.matched, l.Tag)
+		}
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
@@ -82,7 +97,7 @@ func (c *Catalogue) Localizer(tag string) *Localizer {
 	if l, ok := c.localizers[tag]; ok {
 		return l
 	}
-	return c.localizers["en"]
+	return c.localizers[fallback]
 }
 
 // Pick chooses the language: the visitor's remembered choice when it is
@@ -96,11 +111,11 @@ func (c *Catalogue) Pick(choice, acceptLanguage string) *Localizer {
 		if err == nil && len(prefs) > 0 {
 			_, idx, conf := c.matcher.Match(prefs...)
 			if conf != language.No {
-				return c.localizers[supported[idx].Tag]
+				return c.localizers[c.matched[idx]]
 			}
 		}
 	}
-	return c.localizers["en"]
+	return c.localizers[fallback]
 }
 
 // MessageIDs lists the IDs a language's files define (tests compare the

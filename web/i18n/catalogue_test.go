@@ -1,0 +1,264 @@
+package i18n
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// pluralForms are the CLDR plural categories of each language for whole
+// numbers and fractions, as go-i18n applies them: a counted message must
+// give every one, or some count would fall back to English.
+var pluralForms = map[string][]string{
+	"en": {"one", "other"},
+	"fr": {"one", "many", "other"},
+	"es": {"one", "many", "other"},
+	"ru": {"one", "few", "many", "other"},
+	"zh": {"other"},
+	"ar": {"zero", "one", "two", "few", "many", "other"},
+}
+
+// sameInEveryLanguage are the messages whose text may equal English in
+// another language: codes, acronyms, symbols and proper names.
+var sameInEveryLanguage = map[string]bool{
+	"site.short_name":        true, // CTAP, an acronym
+	"api.title":              true, // "JSON API" is the technical name in several languages
+	"states.col_iso3":        true,
+	"states.col_iso2":        true,
+	"states.col_m49":         true,
+	"needs.col_iso3":         true, // ISO 3166 alpha-3, a standard's name
+	"number.group":           true, // a separator some languages share
+	"number.decimal":         true,
+	"date.long":              true, // placeholders only, in an order some languages share
+	"donor.list_separator":   true,
+	"partner_kind.interpol":  true, // INTERPOL, a proper name
+	"audit.value_none":       true,
+	"common.no":              true, // "No" in Spanish
+	"activities.col_total":  true, // "Total" in French and Spanish
+	"activity.kind.manual":   true,
+	"error.title":            true,
+	"tokens.created_heading": true,
+}
+
+var placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+// forms returns a message's texts by plural form ("" for a plain string).
+func forms(v any) map[string]string {
+	switch m := v.(type) {
+	case string:
+		return map[string]string{"": m}
+	case map[string]any:
+		out := map[string]string{}
+		for k, x := range m {
+			if s, ok := x.(string); ok && k != "description" && k != "hash" {
+				out[k] = s
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func names(s string) []string {
+	var out []string
+	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// counted tells whether an English message is chosen by a count.
+func counted(v any) bool {
+	_, ok := forms(v)["one"]
+	return ok
+}
+
+func TestEveryLanguageHasEveryEnglishMessageAndNoOther(t *testing.T) {
+	en, err := readMessages("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range supported {
+		if lang.Tag == "en" {
+			continue
+		}
+		msgs, err := readMessages(lang.Tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range slices.Sorted(maps.Keys(en)) {
+			if _, ok := msgs[id]; !ok {
+				t.Errorf("%s: %s is missing", lang.Tag, id)
+			}
+		}
+		for _, id := range slices.Sorted(maps.Keys(msgs)) {
+			if _, ok := en[id]; !ok {
+				t.Errorf("%s: %s is not an English message", lang.Tag, id)
+			}
+		}
+	}
+}
+
+func TestEveryTranslationKeepsEnglishPlaceholdersAndPluralForms(t *testing.T) {
+	en, err := readMessages("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range supported {
+		msgs, err := readMessages(lang.Tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range slices.Sorted(maps.Keys(msgs)) {
+			enForms, trForms := forms(en[id]), forms(msgs[id])
+			enOther := enForms["other"]
+			if s, ok := enForms[""]; ok {
+				enOther = s
+			}
+			trOther := trForms["other"]
+			if s, ok := trForms[""]; ok {
+				trOther = s
+			}
+			if want, got := names(enOther), names(trOther); !slices.Equal(want, got) {
+				t.Errorf("%s: %s has placeholders %v, English %v", lang.Tag, id, got, want)
+			}
+			allowed := names(strings.Join(slices.Collect(maps.Values(enForms)), " "))
+			for form, text := range trForms {
+				for _, n := range names(text) {
+					if !slices.Contains(allowed, n) {
+						t.Errorf("%s: %s (%s) uses {{.%s}}, which English never gives", lang.Tag, id, form, n)
+					}
+				}
+			}
+			if counted(en[id]) {
+				for _, form := range pluralForms[lang.Tag] {
+					if _, ok := trForms[form]; !ok {
+						t.Errorf("%s: %s is counted but has no %q form", lang.Tag, id, form)
+					}
+				}
+			}
+		}
+	}
+}
+
+// latinWords finds a run of three or more Latin words, the mark of a
+// sentence left in English in a translation.
+var latinWords = regexp.MustCompile(`[A-Za-z]{3,}(\s+[A-Za-z]{2,}){2,}`)
+
+func TestNoMessageIsLeftInEnglish(t *testing.T) {
+	en, err := readMessages("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range supported {
+		if lang.Tag == "en" {
+			continue
+		}
+		msgs, err := readMessages(lang.Tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range slices.Sorted(maps.Keys(msgs)) {
+			if sameInEveryLanguage[id] {
+				continue
+			}
+			enForms, trForms := forms(en[id]), forms(msgs[id])
+			for form, text := range trForms {
+				english, ok := enForms[form]
+				if !ok {
+					english = enForms["other"]
+				}
+				if strings.TrimSpace(text) != "" && text == english && latinWords.MatchString(text) {
+					t.Errorf("%s: %s (%s) is still in English: %q", lang.Tag, id, form, text)
+				}
+			}
+		}
+	}
+}
+
+func TestCountsReadRightInEveryLanguage(t *testing.T) {
+	cat, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := readMessages("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var countedIDs []string
+	for id, v := range en {
+		if counted(v) {
+			countedIDs = append(countedIDs, id)
+		}
+	}
+	slices.Sort(countedIDs)
+	if len(countedIDs) < 20 {
+		t.Fatalf("only %d counted messages found", len(countedIDs))
+	}
+	for _, lang := range supported {
+		l := cat.Localizer(lang.Tag)
+		for _, id := range countedIDs {
+			// Every placeholder the English message names gets a value.
+			data := map[string]any{}
+			for _, name := range names(strings.Join(slices.Collect(maps.Values(forms(en[id]))), " ")) {
+				data[name] = "7"
+			}
+			for _, n := range []int{0, 1, 2, 3, 5, 11, 100} {
+				s := l.Plural(id, n, data)
+				if s == id || strings.Contains(s, "<no value>") || s == "" {
+					t.Errorf("%s: %s at %d renders %q", lang.Tag, id, n, s)
+				}
+			}
+		}
+	}
+	// The forms differ where the language's grammar says: Arabic has its
+	// own words for zero, one, two, a few and many; Russian for 1, 2 and 5.
+	needs := func(tag string, n int) string { return cat.Localizer(tag).Plural("needs.count", n, nil) }
+	arabic := map[string]bool{}
+	for _, n := range []int{0, 1, 2, 3, 11, 100} {
+		arabic[needs("ar", n)] = true
+	}
+	if len(arabic) != 6 {
+		t.Errorf("Arabic counts 0, 1, 2, 3, 11 and 100 needs with %d distinct texts: %v", len(arabic), slices.Collect(maps.Keys(arabic)))
+	}
+	if r1, r2, r5 := needs("ru", 1), needs("ru", 2), needs("ru", 5); r1 == r2 || r2 == r5 || r1 == r5 {
+		t.Errorf("Russian counts 1, 2 and 5 needs as %q, %q, %q", r1, r2, r5)
+	}
+	if a, b := needs("zh", 1), needs("zh", 5); strings.Replace(a, "1", "5", 1) != b {
+		t.Errorf("Chinese counts differ beyond the number: %q, %q", a, b)
+	}
+}
+
+func TestTheSwitcherNamesEachLanguageInItselfAndArabicRunsRightToLeft(t *testing.T) {
+	cat, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"ar": "العربية", "zh": "中文", "en": "English", "fr": "Français", "ru": "Русский", "es": "Español"}
+	got := map[string]string{}
+	for _, l := range cat.Languages() {
+		got[l.Tag] = l.Name
+		if dir := cat.Localizer(l.Tag).Dir(); (dir == "rtl") != (l.Tag == "ar") {
+			t.Errorf("%s runs %s", l.Tag, dir)
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("the languages are %v", got)
+	}
+	for header, tag := range map[string]string{
+		"ar-EG,ar;q=0.9": "ar", "zh-CN,zh;q=0.9": "zh", "ru-RU": "ru", "es-419,es;q=0.8": "es", "fr-CH": "fr",
+		"de-DE,de;q=0.9": "en", "": "en",
+	} {
+		if l := cat.Pick("", header); l.Tag != tag {
+			t.Errorf("Accept-Language %q picks %s, want %s", header, l.Tag, tag)
+		}
+	}
+	if l := cat.Pick("ru", "ar"); l.Tag != "ru" {
+		t.Errorf("a remembered choice loses to the browser's: %s", l.Tag)
+	}
+}
