@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -118,29 +117,11 @@ func formatDateTime(ctx context.Context, t time.Time) string {
 }
 
 // formatDecimal writes d rounded half to even to places decimals, grouped
-// and marked as the page's language writes numbers: "1,234,567.50" in
-// English, "1 234 567,50" in French (the catalogue's number.group and
-// number.decimal).
+// and marked as the page's language writes numbers (CLDR's, through
+// i18n.Localizer.Number): "1,234,567.50" in English, "1 234 567,50" in
+// French.
 func formatDecimal(ctx context.Context, d decimal.Decimal, places int32) string {
-	intPart, frac, hasFrac := strings.Cut(d.StringFixedBank(places), ".")
-	neg := strings.HasPrefix(intPart, "-")
-	intPart = strings.TrimPrefix(intPart, "-")
-	group := t(ctx, "number.group")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		b.WriteString(t(ctx, "number.decimal"))
-		b.WriteString(frac)
-	}
-	return b.String()
+	return loc(ctx).Number(d.StringFixedBank(places))
 }
 
 // exactPlaces is how many decimals, from min to max, show d without

@@ -29,14 +29,12 @@ var sameInEveryLanguage = map[string]bool{
 	"states.col_iso2":        true,
 	"states.col_m49":         true,
 	"needs.col_iso3":         true, // ISO 3166 alpha-3, a standard's name
-	"number.group":           true, // a separator some languages share
-	"number.decimal":         true,
 	"date.long":              true, // placeholders only, in an order some languages share
 	"donor.list_separator":   true,
 	"partner_kind.interpol":  true, // INTERPOL, a proper name
 	"audit.value_none":       true,
 	"common.no":              true, // "No" in Spanish
-	"activities.col_total":  true, // "Total" in French and Spanish
+	"activities.col_total":   true, // "Total" in French and Spanish
 	"activity.kind.manual":   true,
 	"error.title":            true,
 	"tokens.created_heading": true,
@@ -260,5 +258,30 @@ func TestTheSwitcherNamesEachLanguageInItselfAndArabicRunsRightToLeft(t *testing
 	}
 	if l := cat.Pick("ru", "ar"); l.Tag != "ru" {
 		t.Errorf("a remembered choice loses to the browser's: %s", l.Tag)
+	}
+}
+
+func TestDatesAndAmountsAreWrittenAsEachLanguageWritesThem(t *testing.T) {
+	cat, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tag, want := range map[string][2]string{
+		"en": {"17 December 2015", "1,234,567.50"},
+		"fr": {"17 décembre 2015", "1\u202f234\u202f567,50"},
+		"es": {"17 de diciembre de 2015", "1.234.567,50"},
+		"ru": {"17 декабря 2015 г.", "1\u00a0234\u00a0567,50"},
+		"zh": {"2015年12月17日", "1,234,567.50"},
+		// Arabic: the UN's double month name; Latin digits, led by a
+		// right-to-left mark so the figure keeps its place in Arabic text.
+		"ar": {"17 كانون الأول/ديسمبر 2015", "\u200f1,234,567.50"},
+	} {
+		l := cat.Localizer(tag)
+		if got := l.Date(17, 12, 2015); got != want[0] {
+			t.Errorf("%s writes 17 December 2015 as %q, want %q", tag, got, want[0])
+		}
+		if got := l.Number("1234567.50"); got != want[1] {
+			t.Errorf("%s writes 1234567.50 as %q, want %q", tag, got, want[1])
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/bojanz/currency"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
@@ -177,7 +178,15 @@ type Localizer struct {
 	// a table of dates costs string joins rather than template runs.
 	datePattern string
 	months      [13]string
+	// numbers[p] writes a number with p decimals as the language does
+	// (CLDR's separators and digits, through bojanz/currency); read-only
+	// once built, so requests share them.
+	numbers [maxPlaces + 1]*currency.Formatter
 }
+
+// maxPlaces is the most decimals a number is written with (amounts are
+// stored to four).
+const maxPlaces = 4
 
 func newLocalizer(bundle *goi18n.Bundle, lang Language) *Localizer {
 	l := &Localizer{Language: lang, l: goi18n.NewLocalizer(bundle, lang.Tag, "en"), plain: map[string]string{}}
@@ -188,6 +197,12 @@ func newLocalizer(bundle *goi18n.Bundle, lang Language) *Localizer {
 		if err == nil && !strings.Contains(msg, "<no value>") {
 			l.plain[id] = msg
 		}
+	}
+	for p := range l.numbers {
+		f := currency.NewFormatter(currency.NewLocale(lang.Tag))
+		f.CurrencyDisplay = currency.DisplayNone
+		f.MinDigits, f.MaxDigits = uint8(p), uint8(p)
+		l.numbers[p] = f
 	}
 	l.datePattern = l.Data("date.long", map[string]any{"Day": "\x00D", "Month": "\x00M", "Year": "\x00Y"})
 	for m := 1; m <= 12; m++ {
@@ -221,6 +236,26 @@ func (l *Localizer) Date(day, month, year int) string {
 		}
 		rest = rest[i+2:]
 	}
+}
+
+// Number writes a decimal number given in its plain form ("-1234567.50",
+// already rounded to the decimals it shows) as the language writes
+// numbers: "1,234,567.50" in English, "1 234 567,50" in French,
+// "1.234.567,50" in Spanish; Arabic's starts with a right-to-left mark so
+// its sign stays on the right side. A malformed number comes back as given.
+func (l *Localizer) Number(plain string) string {
+	places := 0
+	if _, frac, ok := strings.Cut(plain, "."); ok {
+		places = len(frac)
+	}
+	if places > maxPlaces {
+		places = maxPlaces
+	}
+	a, err := currency.NewAmount(plain, "USD") // the currency is not shown
+	if err != nil {
+		return plain
+	}
+	return l.numbers[places].Format(a)
 }
 
 // Dir is the text direction for the html dir attribute.
