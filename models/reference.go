@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 	"strings"
 	"time"
 
@@ -48,13 +50,38 @@ type MemberState struct {
 	UpdatedAt     time.Time
 }
 
-// LocalName is the State's short name in the given language, English when
-// there is no translation.
+// LocalName is the State's short name in the given language: the UN's
+// official short name in English and French (reference data), CLDR's name
+// of the country in Arabic, Chinese, Russian and Spanish
+// (golang.org/x/text/language/display), English when neither has one.
 func (s MemberState) LocalName(lang string) string {
-	if lang == "fr" && s.NameFr != "" {
-		return s.NameFr
+	switch lang {
+	case "en":
+		return s.Name
+	case "fr":
+		if s.NameFr != "" {
+			return s.NameFr
+		}
+		return s.Name
+	}
+	if n := cldrCountryName(lang, s.ISO3); n != "" {
+		return n
 	}
 	return s.Name
+}
+
+// cldrCountryName is CLDR's name of the country with the ISO 3166-1
+// alpha-3 code iso3 in lang, "" when CLDR has none.
+func cldrCountryName(lang, iso3 string) string {
+	region, err := language.ParseRegion(iso3)
+	if err != nil {
+		return ""
+	}
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return ""
+	}
+	return display.Regions(tag).Name(region)
 }
 
 // StateFilter narrows the list of Member States.

@@ -50,12 +50,12 @@ func dashboardRatifications(ctx context.Context, d DashboardData) charts.StepCha
 		if !ok {
 			continue
 		}
-		s := charts.StepSeries{Label: in.ShortName, Display: strconv.Itoa(p.Parties())}
+		s := charts.StepSeries{Label: instrumentShort(ctx, in), Display: strconv.Itoa(p.Parties())}
 		for _, y := range p.Years {
 			s.Points = append(s.Points, charts.StepPoint{X: y.Year, Y: float64(y.Parties)})
 		}
 		c.Series = append(c.Series, s)
-		row := charts.Row{Header: in.ShortName}
+		row := charts.Row{Header: instrumentShort(ctx, in)}
 		for _, y := range columns {
 			row.Cells = append(row.Cells, charts.Cell{Text: strconv.Itoa(p.PartiesAt(y)), Num: true})
 		}

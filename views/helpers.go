@@ -145,3 +145,13 @@ func formatMoney(ctx context.Context, d decimal.Decimal, currency string) string
 // formatUSD writes a US-dollar figure to the cent, without its currency
 // (the column or sentence names it).
 func formatUSD(ctx context.Context, d decimal.Decimal) string { return formatDecimal(ctx, d, 2) }
+
+// instrumentShort is an instrument's short name in the page's language.
+func instrumentShort(ctx context.Context, in models.Instrument) string {
+	return t(ctx, "instrument."+in.Code+".short")
+}
+
+// instrumentTitle is an instrument's full title in the page's language.
+func instrumentTitle(ctx context.Context, in models.Instrument) string {
+	return t(ctx, "instrument."+in.Code+".title")
+}

@@ -40,7 +40,7 @@ type StateTreatiesData struct {
 func StateTreatyColumns(canEdit bool) []Column[StateTreatyRow] {
 	cols := []Column[StateTreatyRow]{
 		{Header: "instruments.col_instrument", RowHeader: true,
-			Text: func(ctx context.Context, r StateTreatyRow) string { return r.Instrument.ShortName },
+			Text: func(ctx context.Context, r StateTreatyRow) string { return instrumentShort(ctx, r.Instrument) },
 			Cell: func(ctx context.Context, r StateTreatyRow) templ.Component { return treatyInstrumentCell(r.Instrument) }},
 		{Header: "treaty.col_status",
 			Text: func(ctx context.Context, r StateTreatyRow) string { return t(ctx, "treaty.status."+string(r.Status)) },
@@ -130,9 +130,9 @@ func treatyInstrumentCell(in models.Instrument) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var3 string
-		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(in.ShortName)
+		templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(instrumentShort(ctx, in))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 82, Col: 68}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 82, Col: 80}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 		if templ_7745c5c3_Err != nil {
@@ -380,9 +380,9 @@ func treatyEditLink(r StateTreatyRow) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var18 string
-		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(r.Instrument.ShortName)
+		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(instrumentShort(ctx, r.Instrument))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 112, Col: 56}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 112, Col: 68}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 		if templ_7745c5c3_Err != nil {
@@ -560,18 +560,18 @@ func TreatyFormPage(d TreatyFormData) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = PageHeader(d.Instrument.ShortName, tf(ctx, "treaty.form_lead", "State", d.State.LocalName(lang(ctx)))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = PageHeader(instrumentShort(ctx, d.Instrument), tf(ctx, "treaty.form_lead", "State", d.State.LocalName(lang(ctx)))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p class=\"instrument-title\" lang=\"en\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<p class=\"instrument-title\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var25 string
-			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(d.Instrument.Title)
+			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(instrumentTitle(ctx, d.Instrument))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 190, Col: 60}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 190, Col: 66}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 			if templ_7745c5c3_Err != nil {
@@ -887,12 +887,12 @@ func TreatyFormPage(d TreatyFormData) templ.Component {
 			return nil
 		})
 		templ_7745c5c3_Err = Layout(Page{
-			Title: d.Instrument.ShortName + " · " + d.State.LocalName(lang(ctx)),
+			Title: instrumentShort(ctx, d.Instrument) + " · " + d.State.LocalName(lang(ctx)),
 			Breadcrumbs: []Crumb{
 				{Label: t(ctx, "nav.states"), Href: "/states"},
 				{Label: d.State.LocalName(lang(ctx)), Href: "/states/" + d.State.ISO3},
 				{Label: t(ctx, "treaty.crumb"), Href: "/states/" + d.State.ISO3 + "/treaties"},
-				{Label: d.Instrument.ShortName},
+				{Label: instrumentShort(ctx, d.Instrument)},
 			},
 		}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var24), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
@@ -1102,9 +1102,9 @@ func TreatyImportPage(d TreatyImportData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var57 string
-				templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(in.ShortName)
+				templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(instrumentShort(ctx, in))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 276, Col: 49}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/treaties.templ`, Line: 276, Col: 61}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 				if templ_7745c5c3_Err != nil {
