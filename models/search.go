@@ -213,9 +213,12 @@ func (s searchSource) candidates(db *gorm.DB, q SearchQuery, cfg string) (*gorm.
 	sel = sel.Select("'" + string(s.kind) + "' AS kind, " + s.table + ".id, " + s.title + " AS title, " + s.text + " AS body, " +
 		s.stateCol + " AS state_id, " + s.paraCol + " AS paragraph, " + s.periodCol() + " AS period_id, " + s.table + ".search_doc AS doc").
 		Order(s.table + ".id DESC").Limit(SearchCap)
+	// The query is parsed once, in a subquery PostgreSQL runs once, not
+	// once for each row ranked: a prepared statement's generic plan does
+	// not fold websearch_to_tsquery of a parameter into a constant.
 	return db.WithContext(subqueryContext()).Table("(?) AS c", sel).
 		Select("c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, "+
-			"ts_rank_cd(c.doc, websearch_to_tsquery('"+cfg+"', ?))::real AS rank", q.Text), true
+			"ts_rank_cd(c.doc, (SELECT websearch_to_tsquery('"+cfg+"', ?)))::real AS rank", q.Text), true
 }
 
 // Search finds what u may see matching q: the count of each kind (up to
@@ -267,7 +270,7 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 	// PostgreSQL computes it for the page's rows only.
 	page := db.WithContext(ctx).Table("(?) AS hits", union).
 		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
-			"ts_headline('"+cfg+"', hits.body, websearch_to_tsquery('"+cfg+"', ?), "+
+			"ts_headline('"+cfg+"', hits.body, (SELECT websearch_to_tsquery('"+cfg+"', ?)), "+
 			"'StartSel=\"\x02\", StopSel=\"\x03\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') AS excerpt", q.Text)
 	order := Order{Keys: []SortKey{{Expr: "hits.rank", Type: "real"}, {Expr: "hits.kind", Type: "text"}, {Expr: "hits.id", Type: "bigint"}}, Desc: true}
 	p, err := paginate(page, order, req, func(h SearchHit) []any { return []any{h.Rank, string(h.Kind), h.ID} })
