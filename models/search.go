@@ -242,17 +242,18 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 		return res, nil
 	}
 	cfg := searchConfig(q.Lang)
-	var cands, configs []string
-	var candArgs []any
-	sources := searchSources(u, q.Lang)
-	for _, s := range sources {
-		c, ok := s.candidates(db, q, cfg)
+	var counts, cands, configs []string
+	var countArgs, candArgs []any
+	for _, s := range searchSources(u, q.Lang) {
+		n, ok := s.counted(db, q, cfg)
 		if !ok {
 			continue
 		}
 		if c := s.configFor(cfg); !slices.Contains(configs, c) {
 			configs = append(configs, c)
 		}
+		c, _ := s.candidates(db, q, cfg)
+		counts, countArgs = append(counts, "(?)"), append(countArgs, n)
 		cands, candArgs = append(cands, "(?)"), append(candArgs, c)
 	}
 	if len(cands) == 0 {
@@ -290,16 +291,7 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 		return res, fmt.Errorf("search hits: %w", err)
 	}
 	if len(p.Items) == 0 {
-		// No row to carry the counts: count the kinds alone (built only
-		// now: building a statement's subqueries is most of a search's
-		// own time).
-		var counts []string
-		var countArgs []any
-		for _, s := range sources {
-			if n, ok := s.counted(db, q, cfg); ok {
-				counts, countArgs = append(counts, "(?)"), append(countArgs, n)
-			}
-		}
+		// No row to carry the counts: count the kinds alone.
 		var rows []struct {
 			Kind SearchKind
 			N    int
