@@ -2,9 +2,7 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -148,15 +146,6 @@ func searchSources(u *User, lang string) []searchSource {
 	}
 }
 
-// configFor is the configuration the kind's query is parsed with when the
-// reader's is cfg.
-func (s searchSource) configFor(cfg string) string {
-	if s.config != "" {
-		return s.config
-	}
-	return cfg
-}
-
 func (s searchSource) periodCol() string {
 	if s.kind == SearchProgress {
 		return "progress_reports.period_id"
@@ -177,7 +166,9 @@ func (s searchSource) where(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, b
 	if (q.StateID != 0 && s.state == "") || (q.Paragraph != 0 && s.paragraph == "") {
 		return nil, false
 	}
-	cfg = s.configFor(cfg)
+	if s.config != "" {
+		cfg = s.config
+	}
 	sel := db.WithContext(subqueryContext()).Table(s.table)
 	if s.scope != nil {
 		sel = sel.Scopes(s.scope)
@@ -209,32 +200,31 @@ func (s searchSource) counted(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB,
 }
 
 // candidates are the kind's SearchCap newest matches with the columns a hit
-// needs and its document, to rank (the excerpt is cut later, for the
-// page's rows only).
+// needs, each ranked (the excerpt is cut later, for the page's rows only).
+// Ranking reads each record's whole document, so only these are ranked.
 func (s searchSource) candidates(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
 	sel, ok := s.where(db, q, cfg)
 	if !ok {
 		return nil, false
 	}
-	return sel.Select("'" + string(s.kind) + "'::text AS kind, " + s.table + ".id::bigint AS id, " + s.title + " AS title, " + s.text + " AS body, " +
-		s.stateCol + " AS state_id, " + s.paraCol + " AS paragraph, " + s.periodCol() + " AS period_id, " + s.table + ".search_doc AS doc, " +
-		"'" + s.configFor(cfg) + "'::text AS cfg").
-		Order(s.table + ".id DESC").Limit(SearchCap), true
-}
-
-// searchRow is a hit as the page's statement returns it: with the counts
-// of every kind, the same on every row.
-type searchRow struct {
-	SearchHit
-	Counts string // JSON: kind → count
+	if s.config != "" {
+		cfg = s.config
+	}
+	sel = sel.Select("'" + string(s.kind) + "' AS kind, " + s.table + ".id, " + s.title + " AS title, " + s.text + " AS body, " +
+		s.stateCol + " AS state_id, " + s.paraCol + " AS paragraph, " + s.periodCol() + " AS period_id, " + s.table + ".search_doc AS doc").
+		Order(s.table + ".id DESC").Limit(SearchCap)
+	// The query is parsed once, in a subquery PostgreSQL runs once, not
+	// once for each row ranked: a prepared statement's generic plan does
+	// not fold websearch_to_tsquery of a parameter into a constant.
+	return db.WithContext(subqueryContext()).Table("(?) AS c", sel).
+		Select("c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, "+
+			"ts_rank_cd(c.doc, (SELECT websearch_to_tsquery('"+cfg+"', ?)))::real AS rank", q.Text), true
 }
 
 // Search finds what u may see matching q: the count of each kind (up to
 // SearchCap), and one page of hits (of q.Kind, or of every kind), best
-// first, each with its excerpt. One statement: each kind's SearchCap
-// newest matches, counted by kind and ranked, the page cut from them; a
-// second only when that page is empty (a kind with no match, a page past
-// the last), to count the kinds all the same.
+// first, each with its excerpt. Two statements whatever the data: the
+// counts, and the page.
 func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRequest) (SearchResults, error) {
 	res := SearchResults{Counts: map[SearchKind]int{}}
 	q.Text = strings.TrimSpace(q.Text)
@@ -242,79 +232,52 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 		return res, nil
 	}
 	cfg := searchConfig(q.Lang)
-	var counts, cands, configs []string
-	var countArgs, candArgs []any
+	var counts, hits []string
+	var countArgs, hitArgs []any
 	for _, s := range searchSources(u, q.Lang) {
 		n, ok := s.counted(db, q, cfg)
 		if !ok {
 			continue
 		}
-		if c := s.configFor(cfg); !slices.Contains(configs, c) {
-			configs = append(configs, c)
+		counts = append(counts, "(?)")
+		countArgs = append(countArgs, n)
+		if q.Kind == "" || q.Kind == s.kind {
+			c, _ := s.candidates(db, q, cfg)
+			hits = append(hits, "(?)")
+			hitArgs = append(hitArgs, c)
 		}
-		c, _ := s.candidates(db, q, cfg)
-		counts, countArgs = append(counts, "(?)"), append(countArgs, n)
-		cands, candArgs = append(cands, "(?)"), append(candArgs, c)
 	}
-	if len(cands) == 0 {
+	if len(counts) == 0 {
 		return res, nil
 	}
-	// The candidates are read once (MATERIALIZED): counted for every kind
-	// (an InitPlan, run once), ranked for the kind asked. The words are
-	// parsed once per configuration for ranking (subqueries, run once, not
-	// once per row as a prepared statement's generic plan would), and
+	var rows []struct {
+		Kind SearchKind
+		N    int
+	}
+	if err := db.WithContext(ctx).Raw(strings.Join(counts, " UNION ALL "), countArgs...).Scan(&rows).Error; err != nil {
+		return res, fmt.Errorf("search counts: %w", err)
+	}
+	for _, r := range rows {
+		if r.N > 0 {
+			res.Counts[r.Kind] = r.N
+		}
+	}
+	if len(hits) == 0 || (q.Kind != "" && res.Counts[q.Kind] == 0) || (q.Kind == "" && res.Total() == 0) {
+		return res, nil
+	}
+	union := db.WithContext(subqueryContext()).Raw(strings.Join(hits, " UNION ALL "), hitArgs...)
 	// ts_headline is in the outer select over the sorted, limited page:
-	// computed for its rows only.
-	args := []any{db.WithContext(subqueryContext()).Raw(strings.Join(cands, " UNION ALL "), candArgs...)}
-	tsq := "CASE c.cfg"
-	for _, c := range configs {
-		tsq += " WHEN '" + c + "' THEN (SELECT websearch_to_tsquery('" + c + "', ?))"
-		args = append(args, q.Text)
-	}
-	tsq += " END"
-	kindCond := "TRUE"
-	if q.Kind != "" {
-		kindCond = "c.kind = ?"
-		args = append(args, string(q.Kind))
-	}
-	ranked := db.WithContext(subqueryContext()).Raw("WITH c AS MATERIALIZED (?) "+
-		"SELECT c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, ts_rank_cd(c.doc, "+tsq+")::real AS rank, "+
-		"(SELECT json_object_agg(k.kind, k.n) FROM (SELECT kind, count(*) AS n FROM c GROUP BY kind) k)::text AS counts "+
-		"FROM c WHERE "+kindCond, args...)
-	page := db.WithContext(ctx).Table("(?) AS hits", ranked).
-		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, hits.counts, "+
+	// PostgreSQL computes it for the page's rows only.
+	page := db.WithContext(ctx).Table("(?) AS hits", union).
+		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
 			"ts_headline('"+cfg+"', hits.body, (SELECT websearch_to_tsquery('"+cfg+"', ?)), "+
 			"'StartSel=\"\x02\", StopSel=\"\x03\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') AS excerpt", q.Text)
 	order := Order{Keys: []SortKey{{Expr: "hits.rank", Type: "real"}, {Expr: "hits.kind", Type: "text"}, {Expr: "hits.id", Type: "bigint"}}, Desc: true}
-	p, err := paginate(page, order, req, func(h searchRow) []any { return []any{h.Rank, string(h.Kind), h.ID} })
+	p, err := paginate(page, order, req, func(h SearchHit) []any { return []any{h.Rank, string(h.Kind), h.ID} })
 	if err != nil {
 		return res, fmt.Errorf("search hits: %w", err)
 	}
-	if len(p.Items) == 0 {
-		// No row to carry the counts: count the kinds alone.
-		var rows []struct {
-			Kind SearchKind
-			N    int
-		}
-		if err := db.WithContext(ctx).Raw(strings.Join(counts, " UNION ALL "), countArgs...).Scan(&rows).Error; err != nil {
-			return res, fmt.Errorf("search counts: %w", err)
-		}
-		for _, r := range rows {
-			if r.N > 0 {
-				res.Counts[r.Kind] = r.N
-			}
-		}
-		return res, nil
-	}
-	var byKind map[SearchKind]int
-	if err := json.Unmarshal([]byte(p.Items[0].Counts), &byKind); err != nil {
-		return res, fmt.Errorf("search counts: %w", err)
-	}
-	maps.Copy(res.Counts, byKind)
-	res.Page = Page[SearchHit]{Next: p.Next, Prev: p.Prev, Items: make([]SearchHit, len(p.Items))}
-	for i, r := range p.Items {
-		res.Page.Items[i] = r.SearchHit
-	}
+	res.Page = p
 	return res, nil
 }
 
