@@ -58,3 +58,9 @@ func BenchmarkResolutionPage(b *testing.B) { benchmarkPage(b, "/paragraphs", "")
 func BenchmarkSignedInStatePage(b *testing.B) { benchmarkPage(b, "/states/KEN", "admin@example.org") }
 
 func BenchmarkHomePage(b *testing.B) { benchmarkPage(b, "/", "") }
+
+func BenchmarkSearchPage(b *testing.B) { benchmarkPage(b, "/search?q=Kenya", "") }
+
+func BenchmarkSignedInSearchPage(b *testing.B) {
+	benchmarkPage(b, "/search?q=Kenya", "admin@example.org")
+}
