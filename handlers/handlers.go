@@ -12,6 +12,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
@@ -48,6 +49,9 @@ type Handlers struct {
 	Dashboards *models.DashboardCache
 	// Jobs lists and retries the job queue's failing jobs (/admin/jobs).
 	Jobs *jobs.Queue
+	// OpenAPI is the API's description, which /api renders (set once the
+	// API's operations are registered).
+	OpenAPI *huma.OpenAPI
 	// MailpitURL is the development mail catcher's API (/dev-mail), "" when
 	// none.
 	MailpitURL string

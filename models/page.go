@@ -3,6 +3,7 @@ package models
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,7 +17,14 @@ type PageRequest struct {
 	After  string // cursor of the last row of the page the reader saw
 	Before string // cursor of the first row of the page the reader saw
 	Limit  int
+	// Strict refuses a mangled cursor with ErrBadCursor instead of showing
+	// the first page: a program (the API) should learn its cursor is wrong,
+	// a person following an old link should still see a list.
+	Strict bool
 }
+
+// ErrBadCursor is a cursor that no page of the list gave.
+var ErrBadCursor = errors.New("malformed cursor")
 
 // Page is one page of a list with the cursors that lead to its neighbours;
 // an empty cursor means there is no page that way.
@@ -56,6 +64,9 @@ func paginate[T any](q *gorm.DB, o Order, req PageRequest, key func(T) []any) (P
 	if cursor != "" {
 		vals, err := decodeCursor(cursor, len(o.Keys))
 		if err != nil {
+			if req.Strict {
+				return Page[T]{}, fmt.Errorf("%w: %v", ErrBadCursor, err)
+			}
 			// A mangled cursor shows the first page rather than an error.
 			cursor, backwards = "", false
 		} else {

@@ -722,3 +722,39 @@ func splitWords(s string) []string {
 	}
 	return out
 }
+
+// ProgressFilter narrows a list of progress reports across States.
+type ProgressFilter struct {
+	StateID   int
+	PeriodID  int64
+	Paragraph int
+	Status    ProgressStatus
+}
+
+// ListProgress returns one page of the progress reports u may see
+// (ProgressVisibleTo), by State and paragraph, with their narratives: one
+// statement.
+func ListProgress(ctx context.Context, db *gorm.DB, u *User, f ProgressFilter, req PageRequest) (Page[ProgressReport], error) {
+	q := db.WithContext(ctx).Model(&ProgressReport{}).Scopes(ProgressVisibleTo(u))
+	if f.StateID != 0 {
+		q = q.Where("progress_reports.member_state_id = ?", f.StateID)
+	}
+	if f.PeriodID != 0 {
+		q = q.Where("progress_reports.period_id = ?", f.PeriodID)
+	}
+	if f.Paragraph != 0 {
+		q = q.Where("progress_reports.paragraph_number = ?", f.Paragraph)
+	}
+	if f.Status != "" {
+		q = q.Where("progress_reports.status = ?", f.Status)
+	}
+	order := Order{Keys: []SortKey{{"progress_reports.period_id", "bigint"}, {"progress_reports.member_state_id", "int"},
+		{"progress_reports.paragraph_number", "int"}, {"progress_reports.id", "bigint"}}}
+	p, err := paginate(q, order, req, func(r ProgressReport) []any {
+		return []any{strconv.FormatInt(r.PeriodID, 10), strconv.Itoa(r.MemberStateID), strconv.Itoa(r.ParagraphNumber), strconv.FormatInt(r.ID, 10)}
+	})
+	if err != nil {
+		return p, fmt.Errorf("list progress reports: %w", err)
+	}
+	return p, nil
+}

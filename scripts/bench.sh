@@ -25,7 +25,7 @@ fi
 # collects harder rather than growing past it.
 export GOMEMLIMIT=${GOMEMLIMIT:-40MiB}
 export CTAP_ADDR=127.0.0.1:$port CTAP_BASE_URL=http://127.0.0.1:$port CTAP_DEV_IDP=true \
-  CTAP_LOG_LEVEL=error CTAP_SIGNIN_RATE=1000
+  CTAP_LOG_LEVEL=error CTAP_SIGNIN_RATE=1000 CTAP_API_RATE=1000000
 # The server records a page's statements here when the bench asks
 # (X-Bench-Record-SQL); the bench replays them against PostgreSQL alone
 # (DATABASE_URL) for its "vs PG" column. bench/out is git-ignored.

@@ -31,6 +31,7 @@ type Config struct {
 	SessionLifetime time.Duration // CTAP_SESSION_LIFETIME: absolute
 	SessionIdle     time.Duration // CTAP_SESSION_IDLE_TIMEOUT
 	SignInPerMinute int           // CTAP_SIGNIN_RATE: attempts per address
+	APIPerMinute    int           // CTAP_API_RATE: API requests per token (per address without one)
 	TrustProxy      bool          // CTAP_TRUST_PROXY: client address from X-Forwarded-For
 	// BenchSQLDir (CTAP_BENCH_SQL_DIR, unset by default) is for `make bench`
 	// only: when set, a request carrying X-Bench-Record-SQL: <name> has its
@@ -176,6 +177,9 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 		return c, err
 	}
 	if c.SignInPerMinute, err = intVar(env, "CTAP_SIGNIN_RATE", 20, 1, 10000); err != nil {
+		return c, err
+	}
+	if c.APIPerMinute, err = intVar(env, "CTAP_API_RATE", 600, 1, 1000000); err != nil {
 		return c, err
 	}
 	if c.TrustProxy, err = boolVar(env, "CTAP_TRUST_PROXY", false); err != nil {

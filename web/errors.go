@@ -41,6 +41,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
+	if isAPI(c) {
+		// The API answers in its own format, whatever went wrong.
+		detail := ""
+		if status >= 500 {
+			detail = "The request failed; it was logged as " + c.Response().Header().Get(echo.HeaderXRequestID) + "."
+		}
+		if rerr := problem(c, status, detail); rerr != nil {
+			s.logger.Error("write problem", "err", rerr)
+		}
+		return
+	}
 	l := reqctx.Localizer(c.Request().Context())
 	if l == nil {
 		// The error happened before the language was known (a 404 from the

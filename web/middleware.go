@@ -38,8 +38,23 @@ func (s *Server) middleware(cat *i18n.Catalogue) {
 	e.Use(s.recoverPanics)
 	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
 	e.Use(requestContext(cat, s.devIDP != nil, s.cfg.ContactEmail))
-	e.Use(s.sessionMiddleware()...)
-	e.Use(s.csrfMiddleware()...)
+	for _, m := range append(s.sessionMiddleware(), s.csrfMiddleware()...) {
+		e.Use(skipAPI(m))
+	}
+}
+
+// skipAPI leaves the JSON API out of a middleware: cookies (the session,
+// the CSRF token) never authenticate it, nor are they set on its answers.
+func skipAPI(m echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withM := m(next)
+		return func(c echo.Context) error {
+			if isAPI(c) {
+				return next(c)
+			}
+			return withM(c)
+		}
+	}
 }
 
 func handleErrorsHere(next echo.HandlerFunc) echo.HandlerFunc {

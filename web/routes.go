@@ -54,6 +54,10 @@ func (s *Server) routes() {
 	get("/donors/:slug", policy.ReadPublic, h.Donor)
 	get("/donors/:slug/iati.xml", policy.ReadPublic, h.DonorIATI) // what the visitor may see, as IATI 2.03
 
+	// The read-only JSON API (version 1) and its description, rendered.
+	s.mountAPI()
+	get("/api", policy.ReadPublic, h.APIDocs)
+
 	// Search over everything the person may see (each kind through its
 	// list's visibility scope).
 	get("/search", policy.ReadPublic, h.Search)

@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,8 +45,12 @@ type page struct {
 	Name  string // what the report calls it
 	Path  string
 	Route string // the route pattern, for the statement metric
-	As    string // demo account email, "" for anonymous
+	As    string // demo account email, "" for anonymous; "token:" + email for the API with that account's token
 }
+
+// viaToken marks a page driven with a personal access token of the
+// account that follows, as a partner system calls the API.
+const viaToken = "token:"
 
 var pages = []page{
 	{"home", "/", "/", ""},
@@ -83,6 +88,10 @@ var pages = []page{
 	// A search over every kind, words common in the scale data's titles.
 	{"search (Secretariat)", "/search?q=" + searchWords, "/search", "secretariat@example.org"},
 	{"search, anonymous", "/search?q=" + searchWords, "/search", ""},
+	// The JSON API: two lists of 50, as a partner system reads them.
+	{"API needs, 50 items (Secretariat token)", "/api/v1/needs", "/api/v1/needs", viaToken + "secretariat@example.org"},
+	{"API contributions, 50 items (donor token)", "/api/v1/contributions", "/api/v1/contributions", viaToken + "donor.nor@example.org"},
+	{"API contributions, 50 items, anonymous", "/api/v1/contributions", "/api/v1/contributions", ""},
 }
 
 // searchWords are what the bench searches for: a State's name, which its
@@ -188,18 +197,27 @@ func main() {
 		if p.As == "" || cookies[p.As] != "" {
 			continue
 		}
-		c, err := signIn(*base, p.As, *password)
+		email := strings.TrimPrefix(p.As, viaToken)
+		c, err := signIn(*base, email, *password)
 		if err != nil {
-			fail("sign in as %s: %v", p.As, err)
+			fail("sign in as %s: %v", email, err)
 		}
 		cookies[p.As] = c
+		if strings.HasPrefix(p.As, viaToken) {
+			if cookies[p.As], err = createToken(*base, c); err != nil {
+				fail("a token for %s: %v", email, err)
+			}
+		}
 	}
 
 	report := Report{Date: time.Now().UTC().Format(time.RFC3339), Connections: *conns, DurationS: duration.Seconds()}
 	var lists []Result // the pages the bar is about
 	for _, p := range drive {
 		header := http.Header{"Accept-Encoding": {"gzip"}}
-		if p.As != "" {
+		switch {
+		case strings.HasPrefix(p.As, viaToken):
+			header.Set("Authorization", "Bearer "+cookies[p.As])
+		case p.As != "":
 			header.Set("Cookie", cookies[p.As])
 		}
 
@@ -587,6 +605,55 @@ func signIn(base, email, password string) (string, error) {
 		parts = append(parts, ck.Name+"="+ck.Value)
 	}
 	return strings.Join(parts, "; "), nil
+}
+
+// tokenSecret finds a new token's secret on the page that shows it.
+var tokenSecret = regexp.MustCompile(`ctap_[A-Za-z0-9_-]{43}`)
+
+// csrfField finds a form's CSRF token.
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// createToken makes a personal access token through /account/tokens, as
+// its owner would, with the session cookies given, and returns its secret.
+func createToken(base, cookies string) (string, error) {
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(base)
+	var cks []*http.Cookie
+	for _, part := range strings.Split(cookies, "; ") {
+		if name, value, ok := strings.Cut(part, "="); ok {
+			cks = append(cks, &http.Cookie{Name: name, Value: value})
+		}
+	}
+	jar.SetCookies(u, cks)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := c.Get(base + "/account/tokens")
+	if err != nil {
+		return "", err
+	}
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return "", err
+	}
+	m := csrfField.FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return "", fmt.Errorf("the tokens page answered %s without a form", resp.Status)
+	}
+	resp, err = c.PostForm(base+"/account/tokens", url.Values{"_csrf": {string(m[1])}, "name": {"bench"},
+		"expires_on": {time.Now().UTC().AddDate(0, 0, 7).Format(time.DateOnly)}})
+	if err != nil {
+		return "", err
+	}
+	page, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return "", err
+	}
+	secret := tokenSecret.Find(page)
+	if secret == nil {
+		return "", fmt.Errorf("creating a token answered %s without a secret", resp.Status)
+	}
+	return string(secret), nil
 }
 
 // sqlMetric reads the server's statements-per-request histogram for a
