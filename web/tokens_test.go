@@ -190,9 +190,10 @@ func TestARefusedTokenFormComesBackWithItsInputAndMessages(t *testing.T) {
 	}
 }
 
-// The tokens pages, seen in a browser: no serious accessibility fault
-// (axe), and nothing wider than a phone's screen, the new token's page with
-// its long secret and example request included.
+// The tokens pages, and the account page that leads to them, seen in a
+// browser: no serious accessibility fault (axe), and nothing wider than a
+// laptop's or a phone's screen, the new token's page with its long secret
+// and example request included.
 func TestBrowserTokenPagesAreAccessibleAndFitAPhone(t *testing.T) {
 	srv := webtest.NewServer(t)
 	srv.Invite(t, "viewer@example.org", models.RoleViewer, "")
@@ -213,7 +214,9 @@ func TestBrowserTokenPagesAreAccessibleAndFitAPhone(t *testing.T) {
 		}
 		b.SetViewport(laptopWidth, 800)
 	}
-	b.Step("open the tokens", chromedp.Navigate(srv.URL+"/account/tokens"))
+	b.Step("open the account", chromedp.Navigate(srv.URL+"/account"))
+	check("/account")
+	b.Step("follow its link to the tokens", webtest.ClickAndWait(`a[href="/account/tokens"]`))
 	check("/account/tokens (none yet)")
 	b.Step("create a token",
 		chromedp.SendKeys(chromedp.CSS(`#name`), "Nightly export of the needs"),
