@@ -623,7 +623,7 @@ func APIDocsPage(d APIDocsData) templ.Component {
 							}
 							return nil
 						})
-						templ_7745c5c3_Err = TableScroll(op.ID+"-params").Render(templ.WithChildren(ctx, templ_7745c5c3_Var32), templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = TableScroll(op.ID+"-h "+op.ID+"-params").Render(templ.WithChildren(ctx, templ_7745c5c3_Var32), templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -773,7 +773,7 @@ func APIDocsPage(d APIDocsData) templ.Component {
 							}
 							return nil
 						})
-						templ_7745c5c3_Err = TableScroll(op.ID+"-fields").Render(templ.WithChildren(ctx, templ_7745c5c3_Var43), templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = TableScroll(op.ID+"-h "+op.ID+"-fields").Render(templ.WithChildren(ctx, templ_7745c5c3_Var43), templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

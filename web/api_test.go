@@ -156,7 +156,7 @@ func (l apiList) ids() []int64 {
 
 // tokenFor makes a personal access token for the account of email, as
 // its owner would at /account/tokens, made at now and valid for days.
-func tokenFor(t *testing.T, srv *webtest.Server, email string, now time.Time, days int) string {
+func tokenFor(t testing.TB, srv *webtest.Server, email string, now time.Time, days int) string {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
