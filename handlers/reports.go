@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -95,18 +96,36 @@ func (h *Handlers) reportParam(c echo.Context) (models.Report, error) {
 // reportDocument is a stored document with the names of the States its
 // excerpts quote, from the reference cache.
 func (h *Handlers) reportDocument(c echo.Context, content models.ReportContent) (views.ReportDocument, error) {
+	return h.reportDocumentIn(ctx(c), content, localizer(c).Tag)
+}
+
+// reportDocumentIn is a stored document with its States named in lang.
+func (h *Handlers) reportDocumentIn(cx context.Context, content models.ReportContent, lang string) (views.ReportDocument, error) {
 	names := make(map[string]string, len(content.Excerpts))
 	for _, e := range content.Excerpts {
-		s, err := h.Reference.MemberStateByISO3(ctx(c), e.StateISO3)
+		s, err := h.Reference.MemberStateByISO3(cx, e.StateISO3)
 		if errors.Is(err, models.ErrNotFound) {
 			continue // a State no longer listed: the excerpt shows its code
 		}
 		if err != nil {
 			return views.ReportDocument{}, err
 		}
-		names[s.ISO3] = s.LocalName(localizer(c).Tag)
+		names[s.ISO3] = s.LocalName(lang)
 	}
 	return views.ReportDocument{Content: content, StateNames: names}, nil
+}
+
+// reportRenderer renders a report as plain text in any language, whatever
+// the reader's: what an issued report stores for search. The States are
+// named from the reference cache (no statement once it is warm).
+func (h *Handlers) reportRenderer(cx context.Context) models.ReportRenderer {
+	return func(content models.ReportContent, lang string) (string, error) {
+		doc, err := h.reportDocumentIn(cx, content, lang)
+		if err != nil {
+			return "", err
+		}
+		return views.ReportPlainText(reqctx.WithLocalizer(cx, h.Catalogue.Localizer(lang)), doc), nil
+	}
 }
 
 // reportPage renders a report's page with its versions and the steps the
@@ -343,7 +362,7 @@ func (h *Handlers) ReportTransition(c echo.Context) error {
 		Form: &form,
 		Save: func() (string, error) {
 			_, err := models.TransitionReport(ctx(c), h.DB, reqctx.User(ctx(c)), r.ID, form.Version,
-				models.ReportStatus(form.To), form.Note, h.audit(c))
+				models.ReportStatus(form.To), form.Note, h.reportRenderer(ctx(c)), h.audit(c))
 			return views.ReportHref(r.ID), issuedRefused(err)
 		},
 		Render: func(status int, errs []views.FieldError) error {

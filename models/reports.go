@@ -65,14 +65,20 @@ func CanDraftReports(u *User) bool { return len(ReportActors(u)) > 0 }
 // or one under review only by those who draft.
 func CanReadReport(u *User, s ReportStatus) bool { return s == ReportIssued || CanDraftReports(u) }
 
+// ReportsIssued narrows reports to the issued ones: those anyone may read
+// (CanReadReport), what /reports lists to those who do not draft and the
+// only ones search finds (a draft is not found even by those who draft
+// it: search shows what the Assembly was given).
+func ReportsIssued(db *gorm.DB) *gorm.DB { return db.Where("reports.status = ?", ReportIssued) }
+
 // ListIssuedReports lists the issued reports with their periods, newest
 // first: what /reports shows to those who do not draft (one statement).
 func ListIssuedReports(ctx context.Context, db *gorm.DB) ([]ReportPeriodRow, error) {
 	var out []ReportPeriodRow
 	err := db.WithContext(ctx).Table("reporting_periods").
-		Select(`reporting_periods.*, r.id AS report_id, r.status AS report_status, r.version AS report_version,
-			r.updated_at AS report_updated`).
-		Joins("JOIN reports r ON r.period_id = reporting_periods.id AND r.status = ?", ReportIssued).
+		Select(`reporting_periods.*, reports.id AS report_id, reports.status AS report_status, reports.version AS report_version,
+			reports.updated_at AS report_updated`).
+		Joins("JOIN reports ON reports.period_id = reporting_periods.id").Scopes(ReportsIssued).
 		Order("reporting_periods.opens_on DESC, reporting_periods.id DESC").Limit(maxChooserPeriods).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("issued reports: %w", err)
@@ -208,6 +214,7 @@ type reportChange struct {
 	Action AuditAction
 	Note   string
 	Audit  map[string]any // what the audit trail records beside the status
+	Values map[string]any // further columns written (the search text, when issued)
 }
 
 func lockReport(tx *gorm.DB, id int64) (Report, error) {
@@ -240,6 +247,7 @@ func saveReport(tx *gorm.DB, ev AuditContext, cur, next Report, ch reportChange)
 	if next.Status == ReportIssued {
 		values["issued_at"] = time.Now().UTC()
 	}
+	maps.Copy(values, ch.Values)
 	if err := updateVersioned(tx, "reports", cur.ID, cur.Version, values); err != nil {
 		return next, err
 	}
@@ -528,10 +536,23 @@ func ChooseExcerpt(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Use
 	return out, nil
 }
 
+// ReportRenderer writes a report's document as plain text in a language
+// (views.ReportPlainText in that language's catalogue): the models cannot,
+// since generated wording is a message of the catalogue.
+type ReportRenderer func(c ReportContent, lang string) (string, error)
+
+// ReportSearchLanguages are the languages an issued report's text is
+// stored in for search (migration 23 has a column for each).
+func ReportSearchLanguages() []string { return []string{"en", "fr"} }
+
 // TransitionReport moves a report along ReportWorkflow, made on version
 // seen, in one transaction with its version and audit row: the one place a
-// report is issued (what follows an issue hangs on it).
-func TransitionReport(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to ReportStatus, note string, ev AuditContext) (Report, error) {
+// report is issued (what follows an issue hangs on it). Issuing stores the
+// report's text in each language, rendered by render, for search: it is
+// written in the UPDATE that issues the report, after which the report
+// (and so its text) never changes.
+func TransitionReport(ctx context.Context, db *gorm.DB, u *User, id int64, seen int, to ReportStatus, note string,
+	render ReportRenderer, ev AuditContext) (Report, error) {
 	note = strings.TrimSpace(note)
 	out, err := changeReport(ctx, db, id, seen, ev, func(tx *gorm.DB, cur Report) (Report, reportChange, error) {
 		if _, err := ReportWorkflow.checkFor(ReportActors(u), cur.Status, to, note); err != nil {
@@ -539,13 +560,21 @@ func TransitionReport(ctx context.Context, db *gorm.DB, u *User, id int64, seen 
 		}
 		next := cur
 		next.Status = to
+		ch := reportChange{Kind: "transition", Action: ActionReportTransition, Note: note, Audit: map[string]any{"note": note}}
 		if to == ReportIssued {
 			if err := reportIssued(tx, ev, cur); err != nil {
 				return cur, reportChange{}, err
 			}
+			ch.Values = map[string]any{}
+			for _, lang := range ReportSearchLanguages() {
+				text, err := render(cur.Content, lang)
+				if err != nil {
+					return cur, reportChange{}, fmt.Errorf("text in %s for search: %w", lang, err)
+				}
+				ch.Values["search_text_"+lang] = text
+			}
 		}
-		return next, reportChange{Kind: "transition", Action: ActionReportTransition, Note: note,
-			Audit: map[string]any{"note": note}}, nil
+		return next, ch, nil
 	})
 	if err != nil {
 		return out, fmt.Errorf("report %d to %s: %w", id, to, err)

@@ -10,6 +10,9 @@ import (
 
 	"ctap/models"
 	"ctap/models/dbtest"
+	"ctap/views"
+	"ctap/web/i18n"
+	"ctap/web/reqctx"
 )
 
 // reportFixture is a small, known dataset for the 2016 period (1 January
@@ -128,6 +131,20 @@ func newReportFixture(t *testing.T) reportFixture {
 }
 
 func (f reportFixture) ev() models.AuditContext { return models.AuditContext{Actor: f.secretariat} }
+
+// reportText renders a report as the handlers do when it is issued: the
+// view's plain text in each language's catalogue.
+func reportText(t *testing.T) models.ReportRenderer {
+	t.Helper()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(c models.ReportContent, lang string) (string, error) {
+		ctx := reqctx.WithLocalizer(context.Background(), cat.Localizer(lang))
+		return views.ReportPlainText(ctx, views.ReportDocument{Content: c}), nil
+	}
+}
 
 func (f reportFixture) generate(t *testing.T, seen int) models.Report {
 	t.Helper()
@@ -399,16 +416,16 @@ func TestAnIssuedReportNeverChanges(t *testing.T) {
 	ctx := context.Background()
 	r := f.generate(t, 0)
 	var err error
-	if _, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportDraft, "", f.ev()); err == nil {
+	if _, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportDraft, "", reportText(t), f.ev()); err == nil {
 		t.Fatal("a draft went to draft")
 	}
-	if r, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportReview, "", f.ev()); err != nil {
+	if r, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportReview, "", reportText(t), f.ev()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportDraft, "", f.ev()); err == nil {
+	if _, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportDraft, "", reportText(t), f.ev()); err == nil {
 		t.Error("returned to draft without a reason")
 	}
-	if r, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportIssued, "", f.ev()); err != nil {
+	if r, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportIssued, "", reportText(t), f.ev()); err != nil {
 		t.Fatal(err)
 	}
 	if r.Status != models.ReportIssued {
@@ -424,7 +441,7 @@ func TestAnIssuedReportNeverChanges(t *testing.T) {
 	if _, err := models.ChooseExcerpt(ctx, f.db, f.ref, f.secretariat, r.ID, models.ExcerptInput{ProgressID: 1, Quote: true, Version: r.Version}, f.ev()); !errors.Is(err, models.ErrReportIssued) {
 		t.Errorf("excerpt in an issued report: %v", err)
 	}
-	if _, err := models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportDraft, "why", f.ev()); !errors.Is(err, models.ErrReportIssued) {
+	if _, err := models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportDraft, "why", reportText(t), f.ev()); !errors.Is(err, models.ErrReportIssued) {
 		t.Errorf("transition of an issued report: %v", err)
 	}
 	// Not even a direct write gets past the database.

@@ -20,11 +20,12 @@ const (
 	SearchProgress      SearchKind = "progress"
 	SearchStates        SearchKind = "state"
 	SearchInstruments   SearchKind = "instrument"
+	SearchReports       SearchKind = "report"
 )
 
 // SearchKinds lists the kinds in the order results are grouped.
 func SearchKinds() []SearchKind {
-	return []SearchKind{SearchParagraphs, SearchStates, SearchInstruments, SearchNeeds, SearchActivities, SearchContributions, SearchProgress}
+	return []SearchKind{SearchParagraphs, SearchStates, SearchInstruments, SearchNeeds, SearchActivities, SearchContributions, SearchProgress, SearchReports}
 }
 
 // SearchQuery is what a person searches for: words (websearch syntax:
@@ -107,8 +108,12 @@ type searchSource struct {
 
 func searchSources(u *User, lang string) []searchSource {
 	name := "member_states.name"
+	// An issued report's text is stored in each of ReportSearchLanguages;
+	// the excerpt is cut from the reader's, else the English.
+	reportLang := "en"
 	if lang == "fr" {
 		name = "member_states.name_fr"
+		reportLang = "fr"
 	}
 	return []searchSource{
 		// The 193 States and 19 instruments: their stored search_doc
@@ -132,6 +137,12 @@ func searchSources(u *User, lang string) []searchSource {
 		{kind: SearchProgress, table: "progress_reports", scope: ProgressVisibleTo(u), title: "''", text: "progress_reports.narrative || ' ' || progress_reports.measures",
 			state: "progress_reports.member_state_id = ?", paragraph: "progress_reports.paragraph_number = ?",
 			stateCol: "progress_reports.member_state_id", paraCol: "progress_reports.paragraph_number"},
+		// Issued reports only, by anyone (ReportsIssued): their text was
+		// stored when they were issued (migration 23); the title is the
+		// period's, which the view words as the report's.
+		{kind: SearchReports, table: "reports", scope: ReportsIssued,
+			title: "coalesce(nullif(reports.content->'period_title'->>'" + reportLang + "', ''), reports.content->'period_title'->>'en')",
+			text:  "coalesce(reports.search_text_" + reportLang + ", '')", stateCol: "NULL::int", paraCol: "NULL::int"},
 	}
 }
 
@@ -142,22 +153,29 @@ func (s searchSource) periodCol() string {
 	return "NULL::bigint"
 }
 
-// matching is the kind's records u may see that match the query, with
-// the columns a hit needs (the excerpt is cut later, for the page only).
-func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
+// SearchCap bounds what one search reads of each kind: it counts at most
+// SearchCap records of a kind (the page says "1,000+") and ranks at most
+// the SearchCap newest of them, so a word every record holds ("training")
+// costs about what a rare one does rather than ranking every record.
+const SearchCap = 1000
+
+// where is the kind's records u may see that match the query, narrowed as
+// asked: the conditions only, on a statement of its own. ok is false when
+// the kind cannot be narrowed that way (none of it matches).
+func (s searchSource) where(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
 	if (q.StateID != 0 && s.state == "") || (q.Paragraph != 0 && s.paragraph == "") {
-		return nil, false // the kind cannot be narrowed that way: none of it matches
+		return nil, false
 	}
 	if s.config != "" {
 		cfg = s.config
 	}
-	tsq := "websearch_to_tsquery('" + cfg + "', ?)"
 	sel := db.WithContext(subqueryContext()).Table(s.table)
 	if s.scope != nil {
 		sel = sel.Scopes(s.scope)
 	}
-	doc := s.table + ".search_doc"
-	sel = sel.Where(doc+" @@ "+tsq, q.Text)
+	// The document is tested against the query as written, so that the
+	// planner sees a constant it folds once and a GIN index it can use.
+	sel = sel.Where(s.table+".search_doc @@ websearch_to_tsquery('"+cfg+"', ?)", q.Text)
 	if s.extra != "" {
 		sel = sel.Where(s.extra)
 	}
@@ -167,13 +185,46 @@ func (s searchSource) matching(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB
 	if q.Paragraph != 0 {
 		sel = sel.Where(s.paragraph, q.Paragraph)
 	}
-	return sel.Select("'"+string(s.kind)+"' AS kind, "+s.table+".id, "+s.title+" AS title, "+s.text+" AS body, "+
-		s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, "+s.periodCol()+" AS period_id, ts_rank_cd("+doc+", "+tsq+")::real AS rank", q.Text), true
+	return sel, true
 }
 
-// Search finds what u may see matching q: the count of each kind, and one
-// page of hits (of q.Kind, or of every kind), best first, each with its
-// excerpt. Two statements whatever the data: the counts, and the page.
+// counted is the kind's count, up to SearchCap: any SearchCap matches
+// stop the scan, none is ranked or sorted.
+func (s searchSource) counted(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
+	sel, ok := s.where(db, q, cfg)
+	if !ok {
+		return nil, false
+	}
+	return db.WithContext(subqueryContext()).Table("(?) AS m", sel.Select("1").Limit(SearchCap)).
+		Select("'" + string(s.kind) + "' AS kind, count(*) AS n"), true
+}
+
+// candidates are the kind's SearchCap newest matches with the columns a hit
+// needs, each ranked (the excerpt is cut later, for the page's rows only).
+// Ranking reads each record's whole document, so only these are ranked.
+func (s searchSource) candidates(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
+	sel, ok := s.where(db, q, cfg)
+	if !ok {
+		return nil, false
+	}
+	if s.config != "" {
+		cfg = s.config
+	}
+	sel = sel.Select("'" + string(s.kind) + "' AS kind, " + s.table + ".id, " + s.title + " AS title, " + s.text + " AS body, " +
+		s.stateCol + " AS state_id, " + s.paraCol + " AS paragraph, " + s.periodCol() + " AS period_id, " + s.table + ".search_doc AS doc").
+		Order(s.table + ".id DESC").Limit(SearchCap)
+	// The query is parsed once, in a subquery PostgreSQL runs once, not
+	// once for each row ranked: a prepared statement's generic plan does
+	// not fold websearch_to_tsquery of a parameter into a constant.
+	return db.WithContext(subqueryContext()).Table("(?) AS c", sel).
+		Select("c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, "+
+			"ts_rank_cd(c.doc, (SELECT websearch_to_tsquery('"+cfg+"', ?)))::real AS rank", q.Text), true
+}
+
+// Search finds what u may see matching q: the count of each kind (up to
+// SearchCap), and one page of hits (of q.Kind, or of every kind), best
+// first, each with its excerpt. Two statements whatever the data: the
+// counts, and the page.
 func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRequest) (SearchResults, error) {
 	res := SearchResults{Counts: map[SearchKind]int{}}
 	q.Text = strings.TrimSpace(q.Text)
@@ -184,15 +235,16 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 	var counts, hits []string
 	var countArgs, hitArgs []any
 	for _, s := range searchSources(u, q.Lang) {
-		sub, ok := s.matching(db, q, cfg)
+		n, ok := s.counted(db, q, cfg)
 		if !ok {
 			continue
 		}
-		counts = append(counts, "SELECT '"+string(s.kind)+"' AS kind, count(*) AS n FROM (?) m")
-		countArgs = append(countArgs, sub)
+		counts = append(counts, "(?)")
+		countArgs = append(countArgs, n)
 		if q.Kind == "" || q.Kind == s.kind {
+			c, _ := s.candidates(db, q, cfg)
 			hits = append(hits, "(?)")
-			hitArgs = append(hitArgs, sub)
+			hitArgs = append(hitArgs, c)
 		}
 	}
 	if len(counts) == 0 {
@@ -214,9 +266,11 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 		return res, nil
 	}
 	union := db.WithContext(subqueryContext()).Raw(strings.Join(hits, " UNION ALL "), hitArgs...)
+	// ts_headline is in the outer select over the sorted, limited page:
+	// PostgreSQL computes it for the page's rows only.
 	page := db.WithContext(ctx).Table("(?) AS hits", union).
 		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
-			"ts_headline('"+cfg+"', hits.body, websearch_to_tsquery('"+cfg+"', ?), "+
+			"ts_headline('"+cfg+"', hits.body, (SELECT websearch_to_tsquery('"+cfg+"', ?)), "+
 			"'StartSel=\"\x02\", StopSel=\"\x03\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') AS excerpt", q.Text)
 	order := Order{Keys: []SortKey{{Expr: "hits.rank", Type: "real"}, {Expr: "hits.kind", Type: "text"}, {Expr: "hits.id", Type: "bigint"}}, Desc: true}
 	p, err := paginate(page, order, req, func(h SearchHit) []any { return []any{h.Rank, string(h.Kind), h.ID} })
@@ -226,6 +280,9 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 	res.Page = p
 	return res, nil
 }
+
+// Capped tells whether a count reached SearchCap: there may be more.
+func (r SearchResults) Capped(k SearchKind) bool { return r.Counts[k] >= SearchCap }
 
 // ValidSearchKind tells whether k names a kind /search offers.
 func ValidSearchKind(k SearchKind) bool { return slices.Contains(SearchKinds(), k) }

@@ -163,3 +163,68 @@ func TestSearchFindsStatesAndInstrumentsByNameWithoutAccentsAndByCode(t *testing
 		}
 	}
 }
+
+func TestSearchFindsIssuedReportsOnly(t *testing.T) {
+	f := newReportFixture(t)
+	ctx := context.Background()
+	r := f.generate(t, 0)
+	var err error
+	// Words only in a draft's wording: the Secretariat's own.
+	if r, err = models.EditReportParagraph(ctx, f.db, f.secretariat, r.ID, "conclusions",
+		models.ParagraphInput{Text: "The quokka programme in Nairobi is concluded.", Version: r.Version}, f.ev()); err != nil {
+		t.Fatal(err)
+	}
+	search := func(u *models.User, text, lang string) models.SearchResults {
+		t.Helper()
+		counted, counter := models.WithStatementCounter(ctx)
+		res, err := models.Search(counted, f.db, u, models.SearchQuery{Text: text, Lang: lang}, models.PageRequest{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := counter.Count(); n > 2 {
+			t.Errorf("a search took %d statements, want at most 2", n)
+		}
+		return res
+	}
+	// A draft, then under review: found by no one, not even those who
+	// draft it.
+	for _, to := range []models.ReportStatus{"", models.ReportReview} {
+		if to != "" {
+			if r, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, to, "", reportText(t), f.ev()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, u := range []*models.User{nil, f.focalKEN, f.secretariat} {
+			if res := search(u, "quokka", "en"); res.Total() != 0 || len(res.Page.Items) != 0 {
+				t.Errorf("%s finds a report %s: %+v", roleOf(u), r.Status, res)
+			}
+		}
+	}
+	if r, err = models.TransitionReport(ctx, f.db, f.secretariat, r.ID, r.Version, models.ReportIssued, "", reportText(t), f.ev()); err != nil {
+		t.Fatal(err)
+	}
+	// Issued: found by anyone, in either language, the words marked; the
+	// count agrees with the hits.
+	for _, c := range []struct {
+		u          *models.User
+		text, lang string
+	}{{nil, "quokka", "en"}, {nil, "quokka programmes", "fr"}, {f.focalKEN, `"quokka programme" -zebrafish`, "en"}} {
+		res := search(c.u, c.text, c.lang)
+		if res.Counts[models.SearchReports] != 1 || res.Total() != len(res.Page.Items) || len(res.Page.Items) != 1 {
+			t.Errorf("%s searching %q in %s: counts %+v, hits %+v", roleOf(c.u), c.text, c.lang, res.Counts, res.Page.Items)
+			continue
+		}
+		h := res.Page.Items[0]
+		if h.Kind != models.SearchReports || h.ID != r.ID || !strings.Contains(h.Excerpt, models.HighlightStart+"quokka") || h.Title == "" {
+			t.Errorf("%q: the hit is %+v", c.text, h)
+		}
+	}
+	// Words of the generated wording are stored too, rendered from the
+	// catalogue in each language.
+	if res := search(nil, "Secretary-General", "en"); res.Counts[models.SearchReports] != 1 {
+		t.Errorf("the generated English wording is not searched: %+v", res.Counts)
+	}
+	if res := search(nil, "secretaire general", "fr"); res.Counts[models.SearchReports] != 1 {
+		t.Errorf("the generated French wording is not searched: %+v", res.Counts)
+	}
+}

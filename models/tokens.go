@@ -77,10 +77,12 @@ const TokenScopeRead = "read"
 var ErrTokenInvalid = errors.New("invalid access token")
 
 // AccessTokenInput is the form that makes a token: its name, and the day
-// it expires (YYYY-MM-DD, at most MaxTokenLifetime ahead).
+// it expires (YYYY-MM-DD, at most MaxTokenLifetime ahead). It has no
+// shape tags: CreateAccessToken checks both fields, with the limits its
+// messages name (a tag's "at most 400 characters" would contradict them).
 type AccessTokenInput struct {
-	Name      string `form:"name" validate:"max=400"`
-	ExpiresOn string `form:"expires_on" validate:"max=40"`
+	Name      string `form:"name"`
+	ExpiresOn string `form:"expires_on"`
 }
 
 // DefaultAccessTokenInput is the form as first offered at now: no name,

@@ -191,6 +191,43 @@ func ParagraphParts(ctx context.Context, p models.ReportParagraph) []TextPart {
 	return out
 }
 
+// ReportPlainText is the document as plain text in the reader's language:
+// its summary, headings, numbered paragraphs, tables and the excerpts it
+// quotes, one per line. What search indexes of an issued report
+// (models.TransitionReport stores it in each language).
+func ReportPlainText(ctx context.Context, doc ReportDocument) string {
+	c := doc.Content
+	var b strings.Builder
+	line := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			b.WriteString(s)
+			b.WriteByte('\n')
+		}
+	}
+	line(tf(ctx, "report.summary", "Symbol", c.Symbol, "Period", c.PeriodTitle.In(lang(ctx))))
+	for _, sec := range ReportSections(c) {
+		line(SectionHeading(ctx, sec.Number))
+		for _, p := range sec.Paragraphs {
+			if p.Subheading != "" {
+				line(t(ctx, p.Subheading))
+			}
+			line(strconv.Itoa(p.Number) + ". " + PlainText(ParagraphParts(ctx, p.ReportParagraph)))
+			if p.Table != nil {
+				line(t(ctx, p.Table.Caption))
+				for _, row := range CellRows(ctx, p.Table.Columns, p.Table.Rows) {
+					line(strings.Join(row, " · "))
+				}
+			}
+			if p.Key == "progress.overview" {
+				for _, e := range c.Excerpts {
+					line(e.Text + " (" + tf(ctx, "report.excerpt_source", "State", doc.StateNames[e.StateISO3], "N", e.Paragraph) + ")")
+				}
+			}
+		}
+	}
+	return b.String()
+}
+
 // PlainText is a paragraph's wording as text (the DOCX).
 func PlainText(parts []TextPart) string {
 	var b strings.Builder

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
+	"github.com/shopspring/decimal"
 
 	"ctap/models"
 )
@@ -59,6 +60,8 @@ func (d SearchData) searchHitHref(h models.SearchHit) string {
 		}
 	case models.SearchInstruments:
 		return "/instruments"
+	case models.SearchReports:
+		return ReportHref(h.ID)
 	case models.SearchParagraphs:
 		if h.Paragraph != nil {
 			return "/paragraphs/" + strconv.Itoa(*h.Paragraph)
@@ -87,6 +90,9 @@ func (d SearchData) searchHitTitle(ctx context.Context, h models.SearchHit) stri
 		if h.Paragraph != nil {
 			return paragraphLabel(ctx, *h.Paragraph)
 		}
+	case models.SearchReports:
+		// The hit's title is the report's period: named as the report is.
+		return tf(ctx, "report.title", "Period", h.Title)
 	}
 	return h.Title
 }
@@ -101,8 +107,27 @@ func highlighted(excerpt string) templ.Component {
 	return templ.Raw(s)
 }
 
-func searchKindLabel(ctx context.Context, k models.SearchKind, n int) string {
-	return tn(ctx, "search.kind."+string(k), n)
+// searchKindLabel is a kind with its count: "1,000+" when the count
+// reached models.SearchCap (the search stopped counting there).
+func searchKindLabel(ctx context.Context, k models.SearchKind, r models.SearchResults) string {
+	return searchCount(ctx, "search.kind."+string(k), r.Counts[k], r.Capped(k))
+}
+
+// searchAllLabel is every kind's count, "+" when any kind's was capped.
+func searchAllLabel(ctx context.Context, r models.SearchResults) string {
+	capped := false
+	for _, k := range models.SearchKinds() {
+		capped = capped || r.Capped(k)
+	}
+	return searchCount(ctx, "search.all", r.Total(), capped)
+}
+
+func searchCount(ctx context.Context, id string, n int, capped bool) string {
+	count := formatDecimal(ctx, decimal.NewFromInt(int64(n)), 0)
+	if capped {
+		count += "+"
+	}
+	return loc(ctx).Plural(id, n, map[string]any{"Count": count})
 }
 
 func searchTitle(ctx context.Context, text string) string {

@@ -278,6 +278,7 @@ func minorOnly(vs []webtest.AxeViolation) []webtest.AxeViolation {
 // of its container (see webtest.Overflowing), or, at 1280 px, a table too
 // wide for its box, fails the test.
 func TestAccessibilityAndLayoutOfEveryReachablePage(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	srv := webtest.NewServer(t)
 	clients := srv.RoleClients(t) // invites each demo account to its role and signs it in over HTTP

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/chromedp/chromedp"
 	"io"
 	"net/http"
 	"net/url"
@@ -155,7 +156,7 @@ func (l apiList) ids() []int64 {
 
 // tokenFor makes a personal access token for the account of email, as
 // its owner would at /account/tokens, made at now and valid for days.
-func tokenFor(t *testing.T, srv *webtest.Server, email string, now time.Time, days int) string {
+func tokenFor(t testing.TB, srv *webtest.Server, email string, now time.Time, days int) string {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
@@ -609,5 +610,25 @@ func TestEveryAPIListAnswersAsItsDescriptionSays(t *testing.T) {
 	one := api.get(t, token, "/contributions/"+strconv.FormatInt(c.ID, 10))
 	if one.StatusCode != http.StatusOK || !strings.Contains(one.Body, `"amount":{"amount":"`) {
 		t.Errorf("a contribution: %d %s", one.StatusCode, truncateBody(one.Body))
+	}
+}
+
+func TestBrowserTheAPIDescriptionIsAccessibleAndFitsAPhone(t *testing.T) {
+	srv := webtest.NewServer(t)
+	b := webtest.NewBrowserAs(t, "anonymous")
+	b.Step("open the API's description", chromedp.Navigate(srv.URL+"/api"))
+	if vs := webtest.SeriousOrWorse(b.Axe(t, "/api")); len(vs) > 0 {
+		t.Error(webtest.FormatViolations("/api", vs))
+	}
+	for _, width := range []int{laptopWidth, phoneWidth} {
+		b.SetViewport(width, 800)
+		for _, o := range b.Overflow(t, "/api") {
+			if !o.Scrolls || width > phoneWidth {
+				t.Errorf("/api at %d px: %s overflows (%+v)", width, o.Path, o)
+			}
+		}
+	}
+	if !b.Exists(`#list-needs table.api-params`) || !b.Exists(`#list-needs table.api-fields`) {
+		t.Error("the needs list's parameters or fields are not shown")
 	}
 }

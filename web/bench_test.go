@@ -5,7 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"ctap/models"
 	"ctap/web/webtest"
@@ -28,6 +30,10 @@ func benchmarkPage(b *testing.B, path string, as string) {
 	req.Header.Set("Accept-Encoding", "gzip")
 	for _, ck := range c.HTTP.Jar.Cookies(u) {
 		req.AddCookie(ck)
+	}
+	if as != "" && strings.HasPrefix(path, "/api/") {
+		// The API reads a token, never the session.
+		req.Header.Set("Authorization", "Bearer "+tokenFor(b, srv, as, time.Now(), 30))
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.ReportAllocs()
@@ -58,3 +64,13 @@ func BenchmarkResolutionPage(b *testing.B) { benchmarkPage(b, "/paragraphs", "")
 func BenchmarkSignedInStatePage(b *testing.B) { benchmarkPage(b, "/states/KEN", "admin@example.org") }
 
 func BenchmarkHomePage(b *testing.B) { benchmarkPage(b, "/", "") }
+
+func BenchmarkAPINeedsWithAToken(b *testing.B) {
+	benchmarkPage(b, "/api/v1/needs", "admin@example.org")
+}
+
+func BenchmarkSearchPage(b *testing.B) { benchmarkPage(b, "/search?q=Kenya", "") }
+
+func BenchmarkSignedInSearchPage(b *testing.B) {
+	benchmarkPage(b, "/search?q=Kenya", "admin@example.org")
+}

@@ -284,6 +284,12 @@ func TestTheSecretariatDraftsEditsExportsAndIssuesTheReport(t *testing.T) {
 		t.Errorf("the print view: %d (with edit links?)", print.StatusCode)
 	}
 
+	// A draft is found by no one's search, not even the Secretariat's.
+	searched := "/search?" + url.Values{"q": {`"office delivered" activities`}, "kind": {"report"}}.Encode()
+	if res := sec.Get(t, searched); strings.Contains(res.Body, `href="`+path+`"`) {
+		t.Error("search finds the draft report")
+	}
+
 	// Review, then issue; nothing changes afterwards.
 	for _, to := range []string{"review", "issued"} {
 		if resp := postForm(t, sec, path, path+"/transition", url.Values{"to": {to}, "version": {reportVersion(t, sec, path)}}); resp.StatusCode != http.StatusSeeOther {
@@ -321,6 +327,13 @@ func TestTheSecretariatDraftsEditsExportsAndIssuesTheReport(t *testing.T) {
 		}
 		if list := c.Get(t, "/reports"); !strings.Contains(list.Body, `href="`+path+`"`) {
 			t.Error("the list of issued reports does not lead to it")
+		}
+		// Its text, stored when it was issued, is searched: the wording
+		// the Secretariat wrote, with its figure, the words marked.
+		res := c.Get(t, searched)
+		if !strings.Contains(res.Body, `href="`+path+`"`) || !strings.Contains(res.Body, "<mark>Office</mark> <mark>delivered</mark>") ||
+			!strings.Contains(res.Body, "1 report") || !strings.Contains(res.Body, "Report of the Secretary-General:") {
+			t.Errorf("search does not find the issued report:\n%s", res.Body)
 		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"ctap/models"
 	"ctap/web/webtest"
 )
@@ -186,4 +188,45 @@ func TestARefusedTokenFormComesBackWithItsInputAndMessages(t *testing.T) {
 			t.Errorf("the French page lacks %q", want)
 		}
 	}
+}
+
+// The tokens pages, and the account page that leads to them, seen in a
+// browser: no serious accessibility fault (axe), and nothing wider than a
+// laptop's or a phone's screen, the new token's page with its long secret
+// and example request included.
+func TestBrowserTokenPagesAreAccessibleAndFitAPhone(t *testing.T) {
+	srv := webtest.NewServer(t)
+	srv.Invite(t, "viewer@example.org", models.RoleViewer, "")
+	b := webtest.NewBrowserAs(t, "viewer")
+	signInBrowser(t, b, srv, "viewer@example.org")
+	check := func(page string) {
+		t.Helper()
+		if vs := webtest.SeriousOrWorse(b.Axe(t, page)); len(vs) > 0 {
+			t.Error(webtest.FormatViolations(page, vs))
+		}
+		for _, width := range []int{laptopWidth, phoneWidth} {
+			b.SetViewport(width, 800)
+			for _, o := range b.Overflow(t, page) {
+				if !o.Scrolls || width > phoneWidth {
+					t.Errorf("%s at %d px: %s overflows (%+v)", page, width, o.Path, o)
+				}
+			}
+		}
+		b.SetViewport(laptopWidth, 800)
+	}
+	b.Step("open the account", chromedp.Navigate(srv.URL+"/account"))
+	check("/account")
+	b.Step("follow its link to the tokens", webtest.ClickAndWait(`a[href="/account/tokens"]`))
+	check("/account/tokens (none yet)")
+	b.Step("create a token",
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Nightly export of the needs"),
+		webtest.ClickAndWait(`form[action="/account/tokens"] button[type=submit]`))
+	if !b.Exists(`#token-secret[readonly]`) {
+		t.Fatal("the new token's page shows no secret")
+	}
+	check("(the new token's page)")
+	b.Step("back to the list", chromedp.Navigate(srv.URL+"/account/tokens"))
+	check("/account/tokens (one token)")
+	b.Step("ask to revoke it", webtest.ClickAndWait(`a[href$="/revoke"]`))
+	check("/account/tokens/:id/revoke")
 }
