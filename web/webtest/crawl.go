@@ -28,8 +28,14 @@ func (s *Server) RoleClients(t testing.TB) map[string]*Client {
 }
 
 // skipCrawl are addresses a crawler must not follow: they change state,
-// leave the portal's pages, or are machine endpoints.
+// leave the portal's pages, or are machine endpoints. The API answers JSON,
+// and its description (/api), the same for everyone and long, has a test of
+// its own (TestBrowserTheAPIDescriptionIsAccessibleAndFitsAPhone) rather
+// than a visit per role and width.
 func skipCrawl(p string) bool {
+	if p == "/api" || strings.HasPrefix(p, "/api/") {
+		return true
+	}
 	for _, prefix := range []string{"/auth/", "/lang/", "/dev-idp", "/assets/", "/metrics", "/healthz", "/readyz"} {
 		if strings.HasPrefix(p, prefix) {
 			return true
