@@ -34,7 +34,7 @@ test: ## vet, check generated files, then every test against real PostgreSQL, De
 	$(GO) vet ./...; \
 	scripts/check-templ.sh; \
 	CTAP_TEST_DATABASE_URL="$$server" CTAP_CHROMIUM="$$chromium" CTAP_DEX_BIN="$$dex" CTAP_XMLLINT="$$xmllint" CTAP_MAILPIT_BIN="$$mailpit" \
-	  $(GO) test -count=1 -timeout 18m -parallel 3 ./...
+	  $(GO) test -count=1 -timeout 24m -parallel 3 ./...
 
 build: ## build bin/ctap
 	$(GO) build -o bin/ctap ./cmd/ctap
