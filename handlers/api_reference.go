@@ -294,16 +294,17 @@ func (h *Handlers) registerReferenceAPI(api huma.API) {
 		})
 	apiGet(api, "get-donor", "/donors/{slug}", "Contributions", "One donor with its totals", "",
 		func(ctx context.Context, in *SlugInput) (*ItemOutput[APIDonor], error) {
-			list, err := models.DonorTotalsList(ctx, h.DB, apiUser(ctx), models.DonorSortName)
+			// One organization and its totals, as its page reads them, not
+			// every donor's totals to keep one.
+			d, err := models.DonorOrganizationBySlug(ctx, h.DB, in.Slug)
+			if err != nil {
+				return nil, notFound("donor")
+			}
+			totals, err := models.LoadContributionTotals(ctx, h.DB, apiUser(ctx), models.ContributionFilter{DonorID: d.ID})
 			if err != nil {
 				return nil, h.apiFailure(ctx, err)
 			}
-			for _, d := range list {
-				if d.Organization.Slug == in.Slug {
-					return &ItemOutput[APIDonor]{Body: h.donorOf(ctx, d)}, nil
-				}
-			}
-			return nil, notFound("donor")
+			return &ItemOutput[APIDonor]{Body: h.donorOf(ctx, models.DonorTotals{Organization: d, Totals: totals})}, nil
 		})
 }
 
