@@ -6,7 +6,7 @@ SHELL := /usr/bin/env bash
 GO ?= go
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: help run test build generate vet check-templ dex chromium postgres screenshots bench clean
+.PHONY: help run test build generate vet check-templ dex chromium postgres screenshots bench profile clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,10 @@ clean: ## remove build output and the private database cluster
 bench: ## load production-scale data, serve it, and measure the main pages (bench/out/results.json)
 	@scripts/check-go.sh
 	scripts/bench.sh
+
+profile: ## the bench on PAGES (e.g. PAGES=search) with the server's CPU and heap profiles (bench/out/*.pprof)
+	@scripts/check-go.sh
+	scripts/profile.sh
 
 screenshots: ## PNG of every reachable page, for every role, phone and desktop, into screenshots/
 	@scripts/check-go.sh

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,13 +36,10 @@ func (h *Handlers) Search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	byISO3 := views.StateNamesOf(states)
-	byID := make(map[int]models.MemberState, len(states))
-	for _, s := range states {
-		byID[s.ID] = s
-	}
-	if s, ok := byISO3[form.State]; ok {
+	if s, err := h.Reference.MemberStateByISO3(ctx(c), form.State); err == nil && form.State != "" {
 		q.StateID = s.ID
+	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
 	} else {
 		form.State = ""
 	}
@@ -57,6 +55,18 @@ func (h *Handlers) Search(c echo.Context) error {
 	paras, err := h.Reference.OperativeParagraphs(ctx(c))
 	if err != nil {
 		return err
+	}
+	// The States the page's hits name, from the cache: twenty at most.
+	byID := map[int]models.MemberState{}
+	for _, hit := range res.Page.Items {
+		if hit.StateID == nil {
+			continue
+		}
+		if s, ok, err := h.Reference.MemberStateByID(ctx(c), *hit.StateID); err != nil {
+			return err
+		} else if ok {
+			byID[s.ID] = s
+		}
 	}
 	return render(c, http.StatusOK, views.SearchPage(views.SearchData{
 		Form: form, Results: res, States: states, StatesByID: byID, Paragraphs: paras,

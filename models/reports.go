@@ -69,7 +69,9 @@ func CanReadReport(u *User, s ReportStatus) bool { return s == ReportIssued || C
 // (CanReadReport), what /reports lists to those who do not draft and the
 // only ones search finds (a draft is not found even by those who draft
 // it: search shows what the Assembly was given).
-func ReportsIssued(db *gorm.DB) *gorm.DB { return db.Where("reports.status = ?", ReportIssued) }
+func ReportsIssued(db *gorm.DB) *gorm.DB { return reportsIssuedWhere().scope(db) }
+
+func reportsIssuedWhere() condition { return condition{"reports.status = ?", []any{ReportIssued}} }
 
 // ListIssuedReports lists the issued reports with their periods, newest
 // first: what /reports shows to those who do not draft (one statement).

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // SearchKind is a kind of record /search finds.
@@ -88,12 +90,13 @@ func (r SearchResults) Total() int {
 }
 
 // searchSource says how one kind is searched: its table, the visibility
-// scope its list uses (every hit, count and excerpt goes through it), its
-// title and text, and how it is narrowed to a State and a paragraph.
+// condition its list uses as a scope (every hit, count and excerpt goes
+// through it), its title and text, and how it is narrowed to a State and a
+// paragraph.
 type searchSource struct {
 	kind      SearchKind
 	table     string
-	scope     func(*gorm.DB) *gorm.DB
+	visible   condition
 	title     string // SQL expression
 	text      string // SQL expression the excerpt is cut from
 	state     string // SQL condition on ?; "" when the kind has no State
@@ -125,22 +128,22 @@ func searchSources(u *User, lang string) []searchSource {
 		{kind: SearchParagraphs, table: "paragraphs", title: "'OP ' || paragraphs.number", text: "paragraphs.body",
 			paragraph: "paragraphs.number = ?", stateCol: "NULL::int", paraCol: "paragraphs.number",
 			extra: "paragraphs.kind = 'operative' AND paragraphs.resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC, id DESC LIMIT 1)"},
-		{kind: SearchNeeds, table: "needs", scope: NeedsVisibleTo(u), title: "needs.title", text: "needs.description",
+		{kind: SearchNeeds, table: "needs", visible: needsVisibleWhere(u), title: "needs.title", text: "needs.description",
 			state: "needs.member_state_id = ?", paragraph: "? = ANY (needs.paragraphs)",
 			stateCol: "needs.member_state_id", paraCol: "NULL::int"},
-		{kind: SearchActivities, table: "activities", scope: ActivitiesVisibleTo(u), title: "activities.title", text: "activities.description",
+		{kind: SearchActivities, table: "activities", visible: activitiesVisibleWhere(u), title: "activities.title", text: "activities.description",
 			state:     "EXISTS (SELECT 1 FROM activity_states st WHERE st.activity_id = activities.id AND st.member_state_id = ?)",
 			paragraph: "? = ANY (activities.paragraphs)", stateCol: "NULL::int", paraCol: "NULL::int"},
-		{kind: SearchContributions, table: "contributions", scope: ContributionsVisibleTo(u), title: "contributions.title",
+		{kind: SearchContributions, table: "contributions", visible: contributionsVisibleWhere(u), title: "contributions.title",
 			text: "contributions.description", state: "contributions.recipient_state_id = ?",
 			stateCol: "contributions.recipient_state_id", paraCol: "NULL::int"},
-		{kind: SearchProgress, table: "progress_reports", scope: ProgressVisibleTo(u), title: "''", text: "progress_reports.narrative || ' ' || progress_reports.measures",
+		{kind: SearchProgress, table: "progress_reports", visible: progressVisibleWhere(u), title: "''", text: "progress_reports.narrative || ' ' || progress_reports.measures",
 			state: "progress_reports.member_state_id = ?", paragraph: "progress_reports.paragraph_number = ?",
 			stateCol: "progress_reports.member_state_id", paraCol: "progress_reports.paragraph_number"},
 		// Issued reports only, by anyone (ReportsIssued): their text was
 		// stored when they were issued (migration 23); the title is the
 		// period's, which the view words as the report's.
-		{kind: SearchReports, table: "reports", scope: ReportsIssued,
+		{kind: SearchReports, table: "reports", visible: reportsIssuedWhere(),
 			title: "coalesce(nullif(reports.content->'period_title'->>'" + reportLang + "', ''), reports.content->'period_title'->>'en')",
 			text:  "coalesce(reports.search_text_" + reportLang + ", '')", stateCol: "NULL::int", paraCol: "NULL::int"},
 	}
@@ -159,72 +162,78 @@ func (s searchSource) periodCol() string {
 // costs about what a rare one does rather than ranking every record.
 const SearchCap = 1000
 
-// where is the kind's records u may see that match the query, narrowed as
-// asked: the conditions only, on a statement of its own. ok is false when
-// the kind cannot be narrowed that way (none of it matches).
-func (s searchSource) where(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
-	if (q.StateID != 0 && s.state == "") || (q.Paragraph != 0 && s.paragraph == "") {
-		return nil, false
+// searchSQL is a statement written piece by piece, its arguments in the
+// order of their placeholders.
+type searchSQL struct {
+	b    strings.Builder
+	args []any
+}
+
+func (w *searchSQL) add(sql string, args ...any) {
+	w.b.WriteString(sql)
+	w.args = append(w.args, args...)
+}
+
+// expr is the statement as one GORM expression, written out once where it
+// is placed. (Given to Raw as text, GORM would take the @@ of the text
+// search match for a named argument and copy the text byte by byte; as a
+// Raw subquery, it would rewrite its finished SQL once per argument.)
+func (w *searchSQL) expr() clause.Expr { return gorm.Expr(w.b.String(), w.args...) }
+
+// searchable tells whether the kind can be narrowed as q asks (a State, a
+// paragraph); one that cannot has no match.
+func (s searchSource) searchable(q SearchQuery) bool {
+	return (q.StateID == 0 || s.state != "") && (q.Paragraph == 0 || s.paragraph != "")
+}
+
+// from writes the FROM and WHERE of the kind's records u may see that
+// match the query, narrowed as asked. The document is tested against the
+// query as written, so that the planner sees a constant it folds once and
+// a GIN index it can use.
+func (s searchSource) from(w *searchSQL, q SearchQuery, cfg string) {
+	w.add(" FROM "+s.table+" WHERE "+s.table+".search_doc @@ websearch_to_tsquery('"+cfg+"', ?)", q.Text)
+	if s.visible.sql != "" {
+		w.add(" AND ("+s.visible.sql+")", s.visible.args...)
 	}
-	if s.config != "" {
-		cfg = s.config
-	}
-	sel := db.WithContext(subqueryContext()).Table(s.table)
-	if s.scope != nil {
-		sel = sel.Scopes(s.scope)
-	}
-	// The document is tested against the query as written, so that the
-	// planner sees a constant it folds once and a GIN index it can use.
-	sel = sel.Where(s.table+".search_doc @@ websearch_to_tsquery('"+cfg+"', ?)", q.Text)
 	if s.extra != "" {
-		sel = sel.Where(s.extra)
+		w.add(" AND (" + s.extra + ")")
 	}
 	if q.StateID != 0 {
-		sel = sel.Where(s.state, q.StateID)
+		w.add(" AND ("+s.state+")", q.StateID)
 	}
 	if q.Paragraph != 0 {
-		sel = sel.Where(s.paragraph, q.Paragraph)
+		w.add(" AND ("+s.paragraph+")", q.Paragraph)
 	}
-	return sel, true
 }
 
-// counted is the kind's count, up to SearchCap: any SearchCap matches
+// counted writes the kind's count, up to SearchCap: any SearchCap matches
 // stop the scan, none is ranked or sorted.
-func (s searchSource) counted(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
-	sel, ok := s.where(db, q, cfg)
-	if !ok {
-		return nil, false
-	}
-	return db.WithContext(subqueryContext()).Table("(?) AS m", sel.Select("1").Limit(SearchCap)).
-		Select("'" + string(s.kind) + "' AS kind, count(*) AS n"), true
+func (s searchSource) counted(w *searchSQL, q SearchQuery, cfg string) {
+	w.add("(SELECT '" + string(s.kind) + "' AS kind, count(*) AS n FROM (SELECT 1")
+	s.from(w, q, cfg)
+	w.add(" LIMIT " + strconv.Itoa(SearchCap) + ") AS m)")
 }
 
-// candidates are the kind's SearchCap newest matches with the columns a hit
-// needs, each ranked (the excerpt is cut later, for the page's rows only).
-// Ranking reads each record's whole document, so only these are ranked.
-func (s searchSource) candidates(db *gorm.DB, q SearchQuery, cfg string) (*gorm.DB, bool) {
-	sel, ok := s.where(db, q, cfg)
-	if !ok {
-		return nil, false
-	}
-	if s.config != "" {
-		cfg = s.config
-	}
-	sel = sel.Select("'" + string(s.kind) + "' AS kind, " + s.table + ".id, " + s.title + " AS title, " + s.text + " AS body, " +
-		s.stateCol + " AS state_id, " + s.paraCol + " AS paragraph, " + s.periodCol() + " AS period_id, " + s.table + ".search_doc AS doc").
-		Order(s.table + ".id DESC").Limit(SearchCap)
-	// The query is parsed once, in a subquery PostgreSQL runs once, not
-	// once for each row ranked: a prepared statement's generic plan does
-	// not fold websearch_to_tsquery of a parameter into a constant.
-	return db.WithContext(subqueryContext()).Table("(?) AS c", sel).
-		Select("c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, "+
-			"ts_rank_cd(c.doc, (SELECT websearch_to_tsquery('"+cfg+"', ?)))::real AS rank", q.Text), true
+// candidates writes the kind's SearchCap newest matches with the columns a
+// hit needs, each ranked (the excerpt is cut later, for the page's rows
+// only). Ranking reads each record's whole document, so only these are
+// ranked. The query is parsed once, in a subquery PostgreSQL runs once, not
+// once for each row ranked: a prepared statement's generic plan does not
+// fold websearch_to_tsquery of a parameter into a constant.
+func (s searchSource) candidates(w *searchSQL, q SearchQuery, cfg string) {
+	w.add("(SELECT c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, "+
+		"ts_rank_cd(c.doc, (SELECT websearch_to_tsquery('"+cfg+"', ?)))::real AS rank FROM (SELECT '"+string(s.kind)+"' AS kind, "+
+		s.table+".id, "+s.title+" AS title, "+s.text+" AS body, "+s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, "+
+		s.periodCol()+" AS period_id, "+s.table+".search_doc AS doc", q.Text)
+	s.from(w, q, cfg)
+	w.add(" ORDER BY " + s.table + ".id DESC LIMIT " + strconv.Itoa(SearchCap) + ") AS c)")
 }
 
 // Search finds what u may see matching q: the count of each kind (up to
 // SearchCap), and one page of hits (of q.Kind, or of every kind), best
 // first, each with its excerpt. Two statements whatever the data: the
-// counts, and the page.
+// counts, and the page. Both are written as text around each kind's
+// visibility condition, the same condition its list's scope applies.
 func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRequest) (SearchResults, error) {
 	res := SearchResults{Counts: map[SearchKind]int{}}
 	q.Text = strings.TrimSpace(q.Text)
@@ -232,29 +241,34 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 		return res, nil
 	}
 	cfg := searchConfig(q.Lang)
-	var counts, hits []string
-	var countArgs, hitArgs []any
+	var counts, hits searchSQL
 	for _, s := range searchSources(u, q.Lang) {
-		n, ok := s.counted(db, q, cfg)
-		if !ok {
+		if !s.searchable(q) {
 			continue
 		}
-		counts = append(counts, "(?)")
-		countArgs = append(countArgs, n)
+		kindCfg := cfg
+		if s.config != "" {
+			kindCfg = s.config
+		}
+		if counts.b.Len() > 0 {
+			counts.add(" UNION ALL ")
+		}
+		s.counted(&counts, q, kindCfg)
 		if q.Kind == "" || q.Kind == s.kind {
-			c, _ := s.candidates(db, q, cfg)
-			hits = append(hits, "(?)")
-			hitArgs = append(hitArgs, c)
+			if hits.b.Len() > 0 {
+				hits.add(" UNION ALL ")
+			}
+			s.candidates(&hits, q, kindCfg)
 		}
 	}
-	if len(counts) == 0 {
+	if counts.b.Len() == 0 {
 		return res, nil
 	}
 	var rows []struct {
 		Kind SearchKind
 		N    int
 	}
-	if err := db.WithContext(ctx).Raw(strings.Join(counts, " UNION ALL "), countArgs...).Scan(&rows).Error; err != nil {
+	if err := db.WithContext(ctx).Raw("?", counts.expr()).Scan(&rows).Error; err != nil {
 		return res, fmt.Errorf("search counts: %w", err)
 	}
 	for _, r := range rows {
@@ -262,13 +276,12 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 			res.Counts[r.Kind] = r.N
 		}
 	}
-	if len(hits) == 0 || (q.Kind != "" && res.Counts[q.Kind] == 0) || (q.Kind == "" && res.Total() == 0) {
+	if hits.b.Len() == 0 || (q.Kind != "" && res.Counts[q.Kind] == 0) || (q.Kind == "" && res.Total() == 0) {
 		return res, nil
 	}
-	union := db.WithContext(subqueryContext()).Raw(strings.Join(hits, " UNION ALL "), hitArgs...)
 	// ts_headline is in the outer select over the sorted, limited page:
 	// PostgreSQL computes it for the page's rows only.
-	page := db.WithContext(ctx).Table("(?) AS hits", union).
+	page := db.WithContext(ctx).Table("(?) AS hits", hits.expr()).
 		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
 			"ts_headline('"+cfg+"', hits.body, (SELECT websearch_to_tsquery('"+cfg+"', ?)), "+
 			"'StartSel=\"\x02\", StopSel=\"\x03\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') AS excerpt", q.Text)

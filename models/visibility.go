@@ -11,6 +11,23 @@ import (
 // (every list, count, export, chart, report and search goes through it).
 // The tests check the two agree for every role.
 
+// condition is a SQL condition with its arguments: a visibility rule as
+// SQL, "" for every record. Lists use it as a GORM scope (scope); /search
+// writes it into its statements as it is, rather than building sixteen
+// nested GORM statements per search (make profile put a quarter of a
+// search's time there).
+type condition struct {
+	sql  string
+	args []any
+}
+
+func (c condition) scope(q *gorm.DB) *gorm.DB {
+	if c.sql == "" {
+		return q
+	}
+	return q.Where(c.sql, c.args...)
+}
+
 // NeedVisibility is who, besides its State and the Secretariat, may see a
 // need.
 type NeedVisibility string
@@ -55,19 +72,19 @@ func CanSeeNeed(u *User, stateID int, v NeedVisibility, s NeedStatus) bool {
 }
 
 // NeedsVisibleTo is CanSeeNeed as a scope on a query of the needs table.
-func NeedsVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		switch {
-		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
-			return q
-		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
-			return q.Where("(needs.member_state_id = ? OR (needs.visibility = 'public' AND needs.status NOT IN ?))",
-				*u.MemberStateID, unsharedNeedStatuses)
-		case u.HasRole(RoleDonor):
-			return q.Where("needs.visibility IN ('donors', 'public') AND needs.status NOT IN ?", unsharedNeedStatuses)
-		}
-		return q.Where("needs.visibility = 'public' AND needs.status NOT IN ?", unsharedNeedStatuses)
+func NeedsVisibleTo(u *User) func(*gorm.DB) *gorm.DB { return needsVisibleWhere(u).scope }
+
+func needsVisibleWhere(u *User) condition {
+	switch {
+	case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return condition{}
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+		return condition{"(needs.member_state_id = ? OR (needs.visibility = 'public' AND needs.status NOT IN ?))",
+			[]any{*u.MemberStateID, unsharedNeedStatuses}}
+	case u.HasRole(RoleDonor):
+		return condition{"needs.visibility IN ('donors', 'public') AND needs.status NOT IN ?", []any{unsharedNeedStatuses}}
 	}
+	return condition{"needs.visibility = 'public' AND needs.status NOT IN ?", []any{unsharedNeedStatuses}}
 }
 
 // CanSeeProgress tells whether u (nil: anonymous) may see the progress
@@ -87,16 +104,16 @@ func CanSeeProgress(u *User, stateID int) bool {
 
 // ProgressVisibleTo is CanSeeProgress as a scope on a query of the
 // progress_reports table.
-func ProgressVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		switch {
-		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
-			return q
-		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
-			return q.Where("progress_reports.member_state_id = ?", *u.MemberStateID)
-		}
-		return q.Where("false")
+func ProgressVisibleTo(u *User) func(*gorm.DB) *gorm.DB { return progressVisibleWhere(u).scope }
+
+func progressVisibleWhere(u *User) condition {
+	switch {
+	case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return condition{}
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+		return condition{"progress_reports.member_state_id = ?", []any{*u.MemberStateID}}
 	}
+	return condition{"false", nil}
 }
 
 // CanSeeContribution tells whether u (nil: anonymous) may see a
@@ -120,19 +137,21 @@ func CanSeeContribution(u *User, donor DonorOrganization, recipient int, public 
 // ContributionsVisibleTo is CanSeeContribution as a scope on a query of
 // the contributions table.
 func ContributionsVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		switch {
-		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
-			return q
-		case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
-			return q.Where("(contributions.public OR contributions.donor_organization_id = ?)", *u.DonorOrganizationID)
-		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
-			return q.Where(`(contributions.public OR contributions.recipient_state_id = ?
-				OR contributions.donor_organization_id IN (SELECT id FROM donor_organizations WHERE member_state_id = ?))`,
-				*u.MemberStateID, *u.MemberStateID)
-		}
-		return q.Where("contributions.public")
+	return contributionsVisibleWhere(u).scope
+}
+
+func contributionsVisibleWhere(u *User) condition {
+	switch {
+	case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return condition{}
+	case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
+		return condition{"(contributions.public OR contributions.donor_organization_id = ?)", []any{*u.DonorOrganizationID}}
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+		return condition{`(contributions.public OR contributions.recipient_state_id = ?
+			OR contributions.donor_organization_id IN (SELECT id FROM donor_organizations WHERE member_state_id = ?))`,
+			[]any{*u.MemberStateID, *u.MemberStateID}}
 	}
+	return condition{"contributions.public", nil}
 }
 
 // ActivityAudience is what decides who may see one activity besides the
@@ -168,22 +187,22 @@ func CanSeeActivity(u *User, a ActivityAudience) bool {
 
 // ActivitiesVisibleTo is CanSeeActivity as a scope on a query of the
 // activities table.
-func ActivitiesVisibleTo(u *User) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		const public = "(activities.public AND activities.status = 'delivered')"
-		switch {
-		case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
-			return q
-		case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
-			return q.Where(`(`+public+` OR EXISTS (SELECT 1 FROM activity_states s
-				WHERE s.activity_id = activities.id AND s.member_state_id = ?)
-				OR EXISTS (SELECT 1 FROM activity_funding f JOIN contributions c ON c.id = f.contribution_id
-				JOIN donor_organizations d ON d.id = c.donor_organization_id
-				WHERE f.activity_id = activities.id AND d.member_state_id = ?))`, *u.MemberStateID, *u.MemberStateID)
-		case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
-			return q.Where(`(`+public+` OR EXISTS (SELECT 1 FROM activity_funding f JOIN contributions c ON c.id = f.contribution_id
-				WHERE f.activity_id = activities.id AND c.donor_organization_id = ?))`, *u.DonorOrganizationID)
-		}
-		return q.Where(public)
+func ActivitiesVisibleTo(u *User) func(*gorm.DB) *gorm.DB { return activitiesVisibleWhere(u).scope }
+
+func activitiesVisibleWhere(u *User) condition {
+	const public = "(activities.public AND activities.status = 'delivered')"
+	switch {
+	case u.HasRole(RoleAdmin), u.HasRole(RoleSecretariat):
+		return condition{}
+	case u.HasRole(RoleFocalPoint) && u.MemberStateID != nil:
+		return condition{`(` + public + ` OR EXISTS (SELECT 1 FROM activity_states s
+			WHERE s.activity_id = activities.id AND s.member_state_id = ?)
+			OR EXISTS (SELECT 1 FROM activity_funding f JOIN contributions c ON c.id = f.contribution_id
+			JOIN donor_organizations d ON d.id = c.donor_organization_id
+			WHERE f.activity_id = activities.id AND d.member_state_id = ?))`, []any{*u.MemberStateID, *u.MemberStateID}}
+	case u.HasRole(RoleDonor) && u.DonorOrganizationID != nil:
+		return condition{`(` + public + ` OR EXISTS (SELECT 1 FROM activity_funding f JOIN contributions c ON c.id = f.contribution_id
+			WHERE f.activity_id = activities.id AND c.donor_organization_id = ?))`, []any{*u.DonorOrganizationID}}
 	}
+	return condition{public, nil}
 }

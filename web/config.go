@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -39,6 +40,11 @@ type Config struct {
 	// the bench can replay them against PostgreSQL alone. Never set it in
 	// production: any client could then make the server write files there.
 	BenchSQLDir string
+	// PprofAddr (CTAP_PPROF_ADDR, unset by default) is a second, separate
+	// listener serving Go's profiles (/debug/pprof/) for `make profile`.
+	// It must be a loopback address: profiles show the process's insides
+	// and are never served on the portal's own address.
+	PprofAddr string
 
 	// Mail: SMTPURL (CTAP_SMTP_URL, smtp:// or smtps://, credentials in
 	// the user part) and MailFrom (CTAP_MAIL_FROM); without them
@@ -188,6 +194,12 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 	if c.BenchSQLDir = env("CTAP_BENCH_SQL_DIR"); c.BenchSQLDir != "" {
 		if fi, err := os.Stat(c.BenchSQLDir); err != nil || !fi.IsDir() {
 			return c, fmt.Errorf("CTAP_BENCH_SQL_DIR is not a directory: create it, or leave the variable unset outside `make bench`")
+		}
+	}
+	if c.PprofAddr = env("CTAP_PPROF_ADDR"); c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return c, fmt.Errorf("CTAP_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
 		}
 	}
 	if v := env("CTAP_DASHBOARD_CACHE_TTL"); v == "0" || v == "0s" {

@@ -211,6 +211,11 @@ func (s *Server) ready(ctx context.Context) error {
 // then drains requests for up to the shutdown timeout.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	s.Start(ctx)
+	if s.cfg.PprofAddr != "" {
+		if err := serveProfiles(ctx, s.cfg.PprofAddr, s.logger); err != nil {
+			return err
+		}
+	}
 	s.Echo.Listener = ln
 	errc := make(chan error, 1)
 	go func() { errc <- s.Echo.Start("") }()

@@ -149,6 +149,7 @@ func main() {
 	database := flag.String("database", os.Getenv("DATABASE_URL"), "the server's database, to measure PostgreSQL alone (default $DATABASE_URL)")
 	sqlDir := flag.String("sql-dir", os.Getenv("CTAP_BENCH_SQL_DIR"), "where the server records a request's statements: its CTAP_BENCH_SQL_DIR (default $CTAP_BENCH_SQL_DIR)")
 	only := flag.String("pages", "", "drive only the pages whose name contains one of these comma-separated texts")
+	profiles := flag.String("pprof", os.Getenv("CTAP_PPROF_ADDR"), "the server's profiles listener (its CTAP_PPROF_ADDR): a CPU profile of each page's measured run and a heap profile after it go to bench/out/{cpu,heap}-<page>.pprof")
 	flag.Parse()
 	var drive []page
 	for _, p := range pages {
@@ -246,9 +247,13 @@ func main() {
 		attack(target, *conns, *warmup, nil) // warm-up, not measured
 		sumBefore, countBefore := sqlMetric(*base, p.Route)
 		mem := startMemorySampler(*pid)
+		profiled := startProfile(*profiles, slug(p.Name), *duration)
 		var m vegeta.Metrics
 		attack(target, *conns, *duration, &m)
 		peak := mem.stop()
+		if err := profiled(); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %s: no profile: %v\n", p.Name, err)
+		}
 		sumAfter, countAfter := sqlMetric(*base, p.Route)
 		r := Result{
 			Page: p.Name, Path: p.Path, As: p.As,

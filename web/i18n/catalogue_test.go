@@ -199,7 +199,7 @@ func TestCountsReadRightInEveryLanguage(t *testing.T) {
 		t.Fatalf("only %d counted messages found", len(countedIDs))
 	}
 	for _, lang := range catalogued {
-		l := newLocalizer(cat.bundle, lang)
+		l := cat.newLocalizer(lang)
 		for _, id := range countedIDs {
 			// Every placeholder the English message names gets a value.
 			data := map[string]any{}
@@ -218,7 +218,7 @@ func TestCountsReadRightInEveryLanguage(t *testing.T) {
 	// own words for zero, one, two, a few and many; Russian for 1, 2 and 5.
 	byTag := map[string]*Localizer{}
 	for _, lang := range catalogued {
-		byTag[lang.Tag] = newLocalizer(cat.bundle, lang)
+		byTag[lang.Tag] = cat.newLocalizer(lang)
 	}
 	needs := func(tag string, n int) string { return byTag[tag].Plural("needs.count", n, nil) }
 	arabic := map[string]bool{}
@@ -245,7 +245,7 @@ func TestEachLanguageIsNamedInItselfAndArabicRunsRightToLeft(t *testing.T) {
 	got := map[string]string{}
 	for _, l := range catalogued {
 		got[l.Tag] = l.Name
-		if dir := newLocalizer(cat.bundle, l).Dir(); (dir == "rtl") != (l.Tag == "ar") {
+		if dir := cat.newLocalizer(l).Dir(); (dir == "rtl") != (l.Tag == "ar") {
 			t.Errorf("%s runs %s", l.Tag, dir)
 		}
 	}
@@ -285,7 +285,7 @@ func TestDatesAndAmountsAreWrittenAsEachLanguageWritesThem(t *testing.T) {
 		// right-to-left mark so the figure keeps its place in Arabic text.
 		"ar": {"17 كانون الأول/ديسمبر 2015", "\u200f1,234,567.50"},
 	} {
-		l := newLocalizer(cat.bundle, catalogued[slices.IndexFunc(catalogued, func(c Language) bool { return c.Tag == tag })])
+		l := cat.newLocalizer(catalogued[slices.IndexFunc(catalogued, func(c Language) bool { return c.Tag == tag })])
 		if got := l.Date(17, 12, 2015); got != want[0] {
 			t.Errorf("%s writes 17 December 2015 as %q, want %q", tag, got, want[0])
 		}

@@ -68,31 +68,49 @@ type Catalogue struct {
 	matched []string // the matcher's tags, in its order
 
 	localizers map[string]*Localizer
+	// plain holds each catalogued language's text-only messages by ID.
+	plain map[string]map[string]string
 }
 
-// Load reads the embedded message files.
+// Load reads the embedded message files. A message without a placeholder
+// or plural forms (most of them) is kept as its text, in the localizer's
+// own map; only the others go into go-i18n's bundle, which keeps a
+// template for each of them. The catalogue stays in memory for the
+// process's life and the garbage collector scans it on every cycle: six
+// languages' templates of every message made it several megabytes of
+// pointers (make profile).
 func Load() (*Catalogue, error) {
 	bundle := goi18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	files, err := fs.Glob(localeFiles, "locales/*.toml")
-	if err != nil {
-		return nil, fmt.Errorf("i18n: %w", err)
-	}
-	for _, name := range files {
-		buf, err := localeFiles.ReadFile(name)
+	plain := map[string]map[string]string{}
+	c := &Catalogue{bundle: bundle, localizers: map[string]*Localizer{}, plain: plain}
+	for _, l := range catalogued {
+		messages, err := readMessages(l.Tag)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: read %s: %w", name, err)
+			return nil, err
 		}
-		if _, err := bundle.ParseMessageFileBytes(buf, path.Base(name)); err != nil {
-			return nil, fmt.Errorf("i18n: parse %s: %w", name, err)
+		plain[l.Tag] = map[string]string{}
+		var templated []*goi18n.Message
+		for id, v := range messages {
+			if text, ok := v.(string); ok && !strings.Contains(text, "{{") {
+				plain[l.Tag][id] = text
+				continue
+			}
+			m, err := goi18n.NewMessage(v)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: message %q: %w", l.Tag, id, err)
+			}
+			m.ID = id
+			templated = append(templated, m)
+		}
+		if err := bundle.AddMessages(language.MustParse(l.Tag), templated...); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", l.Tag, err)
 		}
 	}
-	c := &Catalogue{bundle: bundle, localizers: map[string]*Localizer{}}
 	// The matcher's first tag is its default: the fallback language.
 	tags := []language.Tag{language.MustParse(fallback)}
 	c.matched = []string{fallback}
 	for _, l := range supported {
-		c.localizers[l.Tag] = newLocalizer(bundle, l)
+		c.localizers[l.Tag] = c.newLocalizer(l)
 		if l.Tag != fallback {
 			tags = append(tags, language.MustParse(l.Tag))
 			c.matched = append(c.matched, l.Tag)
@@ -189,9 +207,10 @@ func readMessages(tag string) (map[string]any, error) {
 type Localizer struct {
 	Language
 	l *goi18n.Localizer
-	// plain caches the messages that need no template data, which are most
-	// of them, so a page does not run a template per string.
-	plain map[string]string
+	// plain holds the messages that are text alone (most of them), so a
+	// page runs no template for them; fallbackPlain is English's, for a
+	// message this language lacks (the catalogue tests allow none).
+	plain, fallbackPlain map[string]string
 	// datePattern is "date.long" with markers for day, month and year, so
 	// a table of dates costs string joins rather than template runs.
 	datePattern string
@@ -206,16 +225,8 @@ type Localizer struct {
 // stored to four).
 const maxPlaces = 4
 
-func newLocalizer(bundle *goi18n.Bundle, lang Language) *Localizer {
-	l := &Localizer{Language: lang, l: goi18n.NewLocalizer(bundle, lang.Tag, "en"), plain: map[string]string{}}
-	// English holds every ID; other languages fall back to it.
-	m, _ := readMessages("en")
-	for id := range m {
-		msg, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id})
-		if err == nil && !strings.Contains(msg, "<no value>") {
-			l.plain[id] = msg
-		}
-	}
+func (c *Catalogue) newLocalizer(lang Language) *Localizer {
+	l := &Localizer{Language: lang, l: goi18n.NewLocalizer(c.bundle, lang.Tag, fallback), plain: c.plain[lang.Tag], fallbackPlain: c.plain[fallback]}
 	for p := range l.numbers {
 		f := currency.NewFormatter(currency.NewLocale(lang.Tag))
 		f.CurrencyDisplay = currency.DisplayNone
@@ -286,20 +297,21 @@ func (l *Localizer) Dir() string {
 
 // T returns the message with the given ID; a missing message shows its ID,
 // which the catalogue tests catch.
-func (l *Localizer) T(id string) string {
-	if s, ok := l.plain[id]; ok {
-		return s
-	}
-	return l.Data(id, nil)
-}
+func (l *Localizer) T(id string) string { return l.Data(id, nil) }
 
 // Data renders a message with template data, e.g. {{.Name}}.
 func (l *Localizer) Data(id string, data map[string]any) string {
-	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if err != nil {
-		return id
+	if s, ok := l.plain[id]; ok {
+		return s
 	}
-	return s
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err == nil {
+		return s
+	}
+	if s, ok := l.fallbackPlain[id]; ok {
+		return s
+	}
+	return id
 }
 
 // Plural renders a message whose form depends on count; the template data
