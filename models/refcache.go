@@ -107,9 +107,9 @@ func (r *ReferenceCache) MemberStateByISO3(ctx context.Context, iso3 string) (Me
 }
 
 // FilterMemberStates returns the States matching f, by English name. The
-// query matches part of the English or French name whatever its accents and
-// case ("cote" finds Côte d'Ivoire), or exactly the ISO 3166 alpha-3 or
-// alpha-2 code or the M49 code.
+// query matches part of the State's name in any of the six languages
+// whatever its accents and case ("cote" finds Côte d'Ivoire, "Кения"
+// Kenya), or exactly the ISO 3166 alpha-3 or alpha-2 code or the M49 code.
 func (r *ReferenceCache) FilterMemberStates(ctx context.Context, f StateFilter) ([]MemberState, error) {
 	all, err := r.MemberStates(ctx)
 	if err != nil {
@@ -134,8 +134,10 @@ func (r *ReferenceCache) FilterMemberStates(ctx context.Context, f StateFilter) 
 
 // stateMatches tells whether a folded query names the State.
 func stateMatches(s MemberState, folded string) bool {
-	if strings.Contains(foldForSearch(s.Name), folded) || strings.Contains(foldForSearch(s.NameFr), folded) {
-		return true
+	for _, lang := range []string{"en", "fr", "ar", "zh", "ru", "es"} {
+		if strings.Contains(foldForSearch(s.LocalName(lang)), folded) {
+			return true
+		}
 	}
 	if strings.EqualFold(s.ISO3, folded) || strings.EqualFold(s.ISO2, folded) {
 		return true

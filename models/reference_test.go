@@ -84,6 +84,10 @@ func TestStateFilterByGroupAndByNameOrCode(t *testing.T) {
 		{"by alpha-3 code, Côte d'Ivoire", models.StateFilter{Query: "CIV"}, "Côte d'Ivoire", 1},
 		{"by M49 code", models.StateFilter{Query: "384"}, "Côte d'Ivoire", 1},
 		{"by M49 code with its zeros", models.StateFilter{Query: "004"}, "Afghanistan", 1},
+		{"by Russian name, another case", models.StateFilter{Query: "кени"}, "Kenya", 1},
+		{"by Chinese name", models.StateFilter{Query: "肯尼亚"}, "Kenya", 1},
+		{"by Arabic name", models.StateFilter{Query: "كينيا"}, "Kenya", 1},
+		{"by Spanish name without accents", models.StateFilter{Query: "japon"}, "Japan", 1},
 		{"wildcards are literal", models.StateFilter{Query: "%"}, "", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

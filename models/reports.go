@@ -544,8 +544,9 @@ func ChooseExcerpt(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Use
 type ReportRenderer func(c ReportContent, lang string) (string, error)
 
 // ReportSearchLanguages are the languages an issued report's text is
-// stored in for search (migration 23 has a column for each).
-func ReportSearchLanguages() []string { return []string{"en", "fr"} }
+// stored in for search (migrations 23 and 25 have a column for each): the
+// six official languages.
+func ReportSearchLanguages() []string { return []string{"ar", "zh", "en", "fr", "ru", "es"} }
 
 // TransitionReport moves a report along ReportWorkflow, made on version
 // seen, in one transaction with its version and audit row: the one place a

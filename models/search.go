@@ -46,12 +46,96 @@ type SearchQuery struct {
 // ignored) for a language PostgreSQL cannot stem.
 func searchConfig(lang string) string {
 	switch lang {
-	case "en":
-		return "ctap_en"
-	case "fr":
-		return "ctap_fr"
+	case "ar", "zh", "en", "fr", "ru", "es":
+		return "ctap_" + lang // migrations 20 and 25
 	}
 	return "ctap_simple"
+}
+
+// isHan tells whether r is a CJK ideograph: the ranges migration 25's
+// ctap_han_spaced indexes one by one.
+func isHan(r rune) bool {
+	return (r >= 0x3400 && r <= 0x4DBF) || (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0xF900 && r <= 0xFAFF)
+}
+
+// searchText is what a person typed, as the text search parses it:
+// Chinese is written without spaces and indexed character by character
+// (migration 25), so each run of Chinese characters becomes a phrase of
+// its characters, in quotes unless the person quoted it already:
+// 恐怖主义 融资 is searched as "恐 怖 主 义" "融 资". Other text is
+// unchanged.
+func searchText(typed string) string {
+	if !strings.ContainsFunc(typed, isHan) {
+		return typed
+	}
+	var b strings.Builder
+	quoted, inRun := false, false
+	for _, r := range typed {
+		if isHan(r) {
+			if !inRun {
+				// Apart from a word before it, but not from a space, a
+				// minus or an opening quote.
+				if s := b.String(); s != "" && !strings.HasSuffix(s, " ") && !strings.HasSuffix(s, "-") && !strings.HasSuffix(s, `"`) {
+					b.WriteByte(' ')
+				}
+				if !quoted {
+					b.WriteByte('"')
+				}
+				inRun = true
+			} else {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			continue
+		}
+		if inRun {
+			if !quoted {
+				b.WriteByte('"')
+			}
+			// Apart from a word after it.
+			if r != ' ' && r != '"' {
+				b.WriteByte(' ')
+			}
+			inRun = false
+		}
+		if r == '"' {
+			quoted = !quoted
+		}
+		b.WriteRune(r)
+	}
+	if inRun && !quoted {
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+// joinHan takes out the spaces an excerpt cut from text spaced for the
+// index (ctap_han_spaced) has between Chinese characters, keeping the
+// highlight markers where they are.
+func joinHan(excerpt string) string {
+	if !strings.ContainsFunc(excerpt, isHan) {
+		return excerpt
+	}
+	rs := []rune(excerpt)
+	// neighbour is the nearest rune from i in direction step that is not a
+	// highlight marker.
+	neighbour := func(i, step int) rune {
+		for ; i >= 0 && i < len(rs); i += step {
+			if s := string(rs[i]); s != HighlightStart && s != HighlightStop && s != " " {
+				return rs[i]
+			}
+		}
+		return 0
+	}
+	var b strings.Builder
+	for i, r := range rs {
+		if r == ' ' && isHan(neighbour(i-1, -1)) && isHan(neighbour(i+1, 1)) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	// One mark over a matched phrase, not one per character.
+	return strings.ReplaceAll(b.String(), HighlightStop+HighlightStart, "")
 }
 
 // SearchHit is one record found, with an excerpt whose matching words are
@@ -114,9 +198,13 @@ func searchSources(u *User, lang string) []searchSource {
 	// An issued report's text is stored in each of ReportSearchLanguages;
 	// the excerpt is cut from the reader's, else the English.
 	reportLang := "en"
-	if lang == "fr" {
-		name = "member_states.name_fr"
-		reportLang = "fr"
+	if slices.Contains(ReportSearchLanguages(), lang) {
+		reportLang = lang
+	}
+	switch lang {
+	case "fr", "ar", "zh", "ru", "es":
+		// The UN's French short name; CLDR's in the others (migration 25).
+		name = "member_states.name_" + lang
 	}
 	return []searchSource{
 		// The 193 States and 19 instruments: their stored search_doc
@@ -236,7 +324,7 @@ func (s searchSource) candidates(w *searchSQL, q SearchQuery, cfg string) {
 // visibility condition, the same condition its list's scope applies.
 func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRequest) (SearchResults, error) {
 	res := SearchResults{Counts: map[SearchKind]int{}}
-	q.Text = strings.TrimSpace(q.Text)
+	q.Text = searchText(strings.TrimSpace(q.Text))
 	if q.Text == "" {
 		return res, nil
 	}
@@ -280,15 +368,28 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 		return res, nil
 	}
 	// ts_headline is in the outer select over the sorted, limited page:
-	// PostgreSQL computes it for the page's rows only.
+	// PostgreSQL computes it for the page's rows only. In Chinese the
+	// excerpt is cut from the text spaced as it is indexed, each character
+	// a word (joinHan takes the spaces out again).
+	body, words := "hits.body", "MaxFragments=2, MaxWords=30, MinWords=12"
+	if q.Lang == "zh" {
+		// One fragment: in fragments, PostgreSQL cuts a Chinese phrase's
+		// excerpt down to the phrase alone.
+		body, words = "ctap_han_spaced(hits.body)", "MaxWords=60, MinWords=24"
+	}
 	page := db.WithContext(ctx).Table("(?) AS hits", hits.expr()).
 		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
-			"ts_headline('"+cfg+"', hits.body, (SELECT websearch_to_tsquery('"+cfg+"', ?)), "+
-			"'StartSel=\"\x02\", StopSel=\"\x03\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') AS excerpt", q.Text)
+			"ts_headline('"+cfg+"', "+body+", (SELECT websearch_to_tsquery('"+cfg+"', ?)), "+
+			"'StartSel=\"\x02\", StopSel=\"\x03\", "+words+", FragmentDelimiter=\" … \"') AS excerpt", q.Text)
 	order := Order{Keys: []SortKey{{Expr: "hits.rank", Type: "real"}, {Expr: "hits.kind", Type: "text"}, {Expr: "hits.id", Type: "bigint"}}, Desc: true}
 	p, err := paginate(page, order, req, func(h SearchHit) []any { return []any{h.Rank, string(h.Kind), h.ID} })
 	if err != nil {
 		return res, fmt.Errorf("search hits: %w", err)
+	}
+	if q.Lang == "zh" {
+		for i := range p.Items {
+			p.Items[i].Excerpt = joinHan(p.Items[i].Excerpt)
+		}
 	}
 	res.Page = p
 	return res, nil
