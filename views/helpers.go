@@ -124,18 +124,19 @@ const (
 	lri = "\u2066"
 	pdi = "\u2069"
 	rlm = "\u200f"
+	lrm = "\u200e"
 )
 
 // ltrIsolate keeps s (a figure with its Latin code, a time with "UTC")
 // left to right inside right-to-left text, so that "1,234.50 USD" is not
 // shown "USD 1,234.50"; in a left-to-right language it is s unchanged.
 // CLDR's right-to-left mark before an Arabic number is dropped inside the
-// isolate, where it would put the minus sign after the digits.
+// isolate, where it would put the minus sign after the digits (ltrFigure).
 func ltrIsolate(ctx context.Context, s string) string {
 	if !loc(ctx).RTL {
 		return s
 	}
-	return lri + strings.TrimPrefix(s, rlm) + pdi
+	return lri + ltrFigure(s) + pdi
 }
 
 // formatDecimal writes d rounded half to even to places decimals, grouped
@@ -165,9 +166,10 @@ func formatMoney(ctx context.Context, d decimal.Decimal, currency string) string
 }
 
 // ltrFigure is a figure as the language writes it, for an element that is
-// itself isolated left to right (<bdi dir="ltr">): CLDR's right-to-left
-// mark before an Arabic number is dropped there.
-func ltrFigure(s string) string { return strings.TrimPrefix(s, rlm) }
+// itself isolated left to right (<bdi dir="ltr">): CLDR's direction marks
+// before an Arabic number (a right-to-left mark, and a left-to-right one
+// in its minus sign) are dropped there, where they have nothing to do.
+func ltrFigure(s string) string { return strings.TrimLeft(s, rlm+lrm) }
 
 // formatUSD writes a US-dollar figure to the cent, without its currency
 // (the column or sentence names it).
