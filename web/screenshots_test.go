@@ -223,7 +223,7 @@ func TestScreenshots(t *testing.T) {
 	for _, o := range overflows {
 		t.Logf("wider than a 360 px phone: %s", o)
 	}
-	t.Logf("%d screenshots of %d roles in %s, index %s", n, len(results), time.Since(start).Round(time.Millisecond), filepath.Join(dir, "index.html"))
+	t.Logf("%d screenshots of %d roles, in English and in Arabic, in %s, index %s", n, len(results)/2, time.Since(start).Round(time.Millisecond), filepath.Join(dir, "index.html"))
 }
 
 // phoneOverflow says which elements stick out of the viewport on the right,
