@@ -256,6 +256,11 @@ func TestArabicPagesAreMirroredAndEnglishOnesAreNot(t *testing.T) {
 			if (m["crumb1Left"] >= m["crumb2Right"]) != rtl {
 				t.Errorf("%s: the first crumb starts at %.0f, the second ends at %.0f", where("/donors/norway"), m["crumb1Left"], m["crumb2Right"])
 			}
+			// The separator between crumbs points to the next one.
+			sep, err := chromedp.Run(b.Context(), chromedp.Evaluate[string](`getComputedStyle(document.querySelectorAll(".breadcrumb li")[1], "::before").content`))
+			if want := map[bool]string{true: "‹", false: "›"}[rtl]; err != nil || !strings.Contains(sep, want) {
+				t.Errorf("%s: the breadcrumb's separator is %q (%v), want %q", where("/donors/norway"), sep, err, want)
+			}
 			if _, ok := m["svgLeft"]; !ok {
 				t.Fatalf("%s: no chart measured", where("/donors/norway"))
 			}
