@@ -13,7 +13,7 @@ out="$PWD/screenshots"
 mkdir -p "$out"
 
 CTAP_TEST_DATABASE_URL="$server" CTAP_CHROMIUM="$chromium" CTAP_SCREENSHOTS="$out" \
-  ${GO:-go} test ./web/ -run '^TestScreenshots$' -count=1 -timeout 10m -v | grep -Ev '^(=== (RUN|PAUSE|CONT|NAME)|\s+screenshots_test.go:[0-9]+: testdbconf)' || {
+  ${GO:-go} test ./web/ -run '^TestScreenshots$' -count=1 -timeout 20m -v | grep -Ev '^(=== (RUN|PAUSE|CONT|NAME)|\s+screenshots_test.go:[0-9]+: testdbconf)' || {
   echo "screenshots: the run failed (see above)" >&2
   exit 1
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -113,7 +114,29 @@ func formatDateTime(ctx context.Context, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return formatDate(ctx, t.UTC()) + " " + t.UTC().Format("15:04") + " UTC"
+	return formatDate(ctx, t.UTC()) + " " + ltrIsolate(ctx, t.UTC().Format("15:04")+" UTC")
+}
+
+// Unicode's isolates (UAX #9): text between LRI and PDI is laid out left
+// to right on its own, whatever surrounds it: the plain-text <bdi dir=ltr>,
+// for figures written into sentences, table cells and attributes alike.
+const (
+	lri = "\u2066"
+	pdi = "\u2069"
+	rlm = "\u200f"
+	lrm = "\u200e"
+)
+
+// ltrIsolate keeps s (a figure with its Latin code, a time with "UTC")
+// left to right inside right-to-left text, so that "1,234.50 USD" is not
+// shown "USD 1,234.50"; in a left-to-right language it is s unchanged.
+// CLDR's right-to-left mark before an Arabic number is dropped inside the
+// isolate, where it would put the minus sign after the digits (ltrFigure).
+func ltrIsolate(ctx context.Context, s string) string {
+	if !loc(ctx).RTL {
+		return s
+	}
+	return lri + ltrFigure(s) + pdi
 }
 
 // formatDecimal writes d rounded half to even to places decimals, grouped
@@ -139,8 +162,14 @@ func exactPlaces(d decimal.Decimal, min, max int32) int32 {
 // formatMoney writes an amount and its currency code, grouped as the
 // page's language writes numbers; the one way every page writes money.
 func formatMoney(ctx context.Context, d decimal.Decimal, currency string) string {
-	return formatDecimal(ctx, d, exactPlaces(d, 2, 4)) + "\u00a0" + currency
+	return ltrIsolate(ctx, formatDecimal(ctx, d, exactPlaces(d, 2, 4))+"\u00a0"+currency)
 }
+
+// ltrFigure is a figure as the language writes it, for an element that is
+// itself isolated left to right (<bdi dir="ltr">): CLDR's direction marks
+// before an Arabic number (a right-to-left mark, and a left-to-right one
+// in its minus sign) are dropped there, where they have nothing to do.
+func ltrFigure(s string) string { return strings.TrimLeft(s, rlm+lrm) }
 
 // formatUSD writes a US-dollar figure to the cent, without its currency
 // (the column or sentence names it).

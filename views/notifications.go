@@ -176,7 +176,8 @@ func recipientName(to models.Recipient) string {
 	return to.Email
 }
 
-// languageOptions are the portal's languages, each in its own name.
+// languageOptions are the portal's languages, all six in the UN's order,
+// each in its own name (marked as in its language, for screen readers).
 func languageOptions(ctx context.Context) []Option {
 	cat := reqctx.Catalogue(ctx)
 	if cat == nil {

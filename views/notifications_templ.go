@@ -504,7 +504,7 @@ func NotificationSettings(f NotificationSettingsForm) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = FormField(Field{ID: "language", Name: "language", Type: "select", Label: t(ctx, "notify.language"),
-			Hint: t(ctx, "notify.language_hint"), Value: f.Language, Options: languageOptions(ctx), Error: fieldError(f.Errors, "language")}).Render(ctx, templ_7745c5c3_Buffer)
+			Hint: t(ctx, "notify.language_hint"), Value: f.Language, Options: languageOptions(ctx), LanguageOptions: true, Error: fieldError(f.Errors, "language")}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

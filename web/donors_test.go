@@ -12,6 +12,12 @@ import (
 	"ctap/web/webtest"
 )
 
+// usdFact is a US-dollar total of the contribution facts as the page
+// writes it: the figure and its code isolated left to right (views.Amount).
+func usdFact(figure string) string {
+	return `<dd><bdi class="amount" dir="ltr">` + figure + "\u00a0USD</bdi></dd>"
+}
+
 // addDonorFixture records Norway's contributions, with 1 USD = 10 NOK in
 // January 2025, 11 NOK in March 2026, 0.8 EUR in January 2026, and no NOK
 // rate for February 2026:
@@ -107,10 +113,10 @@ func TestDonorPagesShowEachRoleWhatItMaySee(t *testing.T) {
 			t.Fatalf("%s: the model's funding is %s, the fixture says %s", who, got, funding)
 		}
 		for _, want := range []string{
-			"<dd>" + funding + " USD</dd>",                // funding
-			"<dd>100,000.00 USD</dd>",                     // received
-			"<dd>100.00 USD</dd>",                         // outstanding pledges, beside
-			"<dd>5,000.00 USD</dd>",                       // in kind
+			usdFact(funding),                              // funding
+			usdFact("100,000.00"),                         // received
+			usdFact("100.00"),                             // outstanding pledges, beside
+			usdFact("5,000.00"),                           // in kind
 			"Public training fund", "Unconverted payment", // public ones
 			"Rate missing", "1 contribution left out, rate missing: 250,000.00\u00a0NOK.",
 			`href="/contributions?donor=norway"`, `href="/states/NOR"`,
@@ -143,8 +149,9 @@ func TestDonorPagesShowEachRoleWhatItMaySee(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The European Union's 10.00 USD is in every viewer's total.
-		if want := "<dd>" + map[bool]string{false: "100,010.00", true: "150,010.00"}[seesPrivate[who]] + " USD</dd>"; !strings.Contains(para.Body, want) ||
-			all.Funding().USD.StringFixed(2) != strings.NewReplacer("<dd>", "", "</dd>", "", " USD", "", ",", "").Replace(want) {
+		if fig := map[bool]string{false: "100,010.00", true: "150,010.00"}[seesPrivate[who]]; !strings.Contains(para.Body, usdFact(fig)) ||
+			all.Funding().USD.StringFixed(2) != strings.ReplaceAll(fig, ",", "") {
+			want := usdFact(fig)
 			t.Errorf("%s: /paragraphs/15 lacks %q (the model says %s)", who, want, all.Funding().USD.StringFixed(2))
 		}
 		if !strings.Contains(para.Body, `href="/donors"`) {
@@ -167,7 +174,7 @@ func TestDonorPagesShowEachRoleWhatItMaySee(t *testing.T) {
 	// In French, the figures are grouped and marked the French way.
 	fr := srv.Client()
 	fr.SetHeader("Accept-Language", "fr")
-	if body := fr.Get(t, "/donors/norway").Body; !strings.Contains(body, "<dd>100\u202f000,00 USD</dd>") {
+	if body := fr.Get(t, "/donors/norway").Body; !strings.Contains(body, usdFact("100\u202f000,00")) {
 		t.Error("the French page does not write 100\u202f000,00 USD")
 	}
 }

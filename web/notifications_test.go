@@ -225,15 +225,18 @@ func TestAFailingEmailIsShownToAdminsAndRetried(t *testing.T) {
 	}
 }
 
-func TestEveryNotificationReadsInEnglishAndFrench(t *testing.T) {
+// Every notification's email reads as a finished sentence in each of the
+// six languages a person may choose, and differs from the English one.
+func TestEveryNotificationReadsInEveryLanguage(t *testing.T) {
 	cat := mustCatalogue(t)
 	params := models.NotificationParams{"Title": "Forensic laboratory", "State": "KEN", "Paragraph": "7",
 		"Period": "2016 reports", "PeriodFr": "Rapports 2016", "Donor": "Norway", "Due": "2031-03-31", "Stage": "before-3", "Missing": "4"}
 	states := views.StateNames{"KEN": {ISO3: "KEN", Name: "Kenya", NameFr: "Kenya"}}
 	to := models.Recipient{Email: "someone@example.org", Name: "Amina"}
 	for _, k := range models.NotificationKinds() {
-		var seen []string
-		for _, tag := range []string{"en", "fr"} {
+		seen := map[string]string{}
+		for _, l := range cat.Languages() {
+			tag := l.Tag
 			ctx := reqctx.WithLocalizer(reqctx.WithCatalogue(context.Background(), cat), cat.Localizer(tag))
 			n := models.Notification{Kind: k, Link: "/needs/1", Params: params}
 			subject, d := views.NotificationEmail(ctx, n, to, states, "https://ctap.example.org")
@@ -246,10 +249,15 @@ func TestEveryNotificationReadsInEnglishAndFrench(t *testing.T) {
 			if !strings.Contains(text, "https://ctap.example.org/needs/1") || !strings.Contains(text, "https://ctap.example.org/account") {
 				t.Errorf("%s in %s lacks its link or the way to change the choice:\n%s", k, tag, text)
 			}
-			seen = append(seen, subject)
+			seen[tag] = subject
 		}
-		if seen[0] == seen[1] {
-			t.Errorf("%s reads the same in English and French: %q", k, seen[0])
+		if len(seen) != 6 {
+			t.Errorf("%s was written in %d languages, want the six", k, len(seen))
+		}
+		for tag, subject := range seen {
+			if tag != "en" && subject == seen["en"] {
+				t.Errorf("%s reads the same in English and %s: %q", k, tag, subject)
+			}
 		}
 	}
 }

@@ -28,8 +28,10 @@ import (
 // every demo account, every page shape the crawler reaches (plus the sign-in
 // form, a 404 and a rejected form), a full-page PNG at each width in
 // <folder>/<role>/<page>-<width>.png, and <folder>/index.html showing them
-// side by side. Without it the same code runs on two roles and two pages
-// each, into a temporary folder, and checks that the pictures were made.
+// side by side. Every page is photographed in Arabic too, right to left,
+// into its own section of the index (<page>-ar-<width>.png). Without it the
+// same code runs on two roles and two pages each (one in Arabic), into a
+// temporary folder, and checks that the pictures were made.
 
 // screenshotWidths are the viewport widths photographed, in CSS pixels.
 var screenshotWidths = []int{360, 1280}
@@ -43,9 +45,11 @@ type shotPage struct {
 	Note  string         // e.g. horizontal overflow on the phone
 }
 
-// shotRole is what one role's section of the index shows.
+// shotRole is what one role's section of the index shows, in one
+// language.
 type shotRole struct {
-	Name  string
+	Name  string // the section's anchor, e.g. "admin" or "admin-ar"
+	Title string // its heading, e.g. "admin, in Arabic (right to left)"
 	Pages []shotPage
 }
 
@@ -70,7 +74,7 @@ func TestScreenshots(t *testing.T) {
 		roles = roles[:2] // the anonymous visitor and the administrator
 	}
 
-	results := make([]shotRole, len(roles))
+	results := make([]shotRole, 2*len(roles)) // each role in English, then in Arabic
 	var mu sync.Mutex
 	var overflows []string
 	sem := make(chan struct{}, a11yBrowsers)
@@ -123,14 +127,15 @@ func TestScreenshots(t *testing.T) {
 					b.SetViewport(1280, screenshotHeight)
 					shots = append(shots, sp)
 				}
-				visit := func(page string) {
+				visitAs := func(page, label string) {
 					t.Helper()
 					if err := b.Run(chromedp.Navigate(srv.URL + page)); err != nil {
 						t.Errorf("opening %s as %s: %v", page, r.Name, err)
 						return
 					}
-					photograph(page)
+					photograph(label)
 				}
+				visit := func(page string) { t.Helper(); visitAs(page, page) }
 
 				if r.Email == "" {
 					if full {
@@ -158,8 +163,24 @@ func TestScreenshots(t *testing.T) {
 					}
 				}
 
+				english := shots
+
+				// The same pages in Arabic, right to left (the sample run:
+				// the first page).
+				shots = nil
+				b.Step("choose Arabic", chromedp.Navigate(srv.URL+"/lang/ar?next=/"))
+				arabic := pages
+				if !full {
+					arabic = pages[:min(1, len(pages))]
+				}
+				for _, p := range arabic {
+					visitAs(p, p+" (ar)")
+				}
+				b.Step("back to English", chromedp.Navigate(srv.URL+"/lang/en?next=/"))
+
 				mu.Lock()
-				results[i] = shotRole{Name: r.Name, Pages: shots}
+				results[2*i] = shotRole{Name: r.Name, Title: r.Name, Pages: english}
+				results[2*i+1] = shotRole{Name: r.Name + "-ar", Title: r.Name + ", in Arabic (right to left)", Pages: shots}
 				mu.Unlock()
 			})
 		}
@@ -202,11 +223,12 @@ func TestScreenshots(t *testing.T) {
 	for _, o := range overflows {
 		t.Logf("wider than a 360 px phone: %s", o)
 	}
-	t.Logf("%d screenshots of %d roles in %s, index %s", n, len(results), time.Since(start).Round(time.Millisecond), filepath.Join(dir, "index.html"))
+	t.Logf("%d screenshots of %d roles, in English and in Arabic, in %s, index %s", n, len(results)/2, time.Since(start).Round(time.Millisecond), filepath.Join(dir, "index.html"))
 }
 
-// phoneOverflow says which elements stick out of the viewport on the right
-// (the page then scrolls sideways on a phone); "" when none does.
+// phoneOverflow says which elements stick out of the viewport on the right,
+// or on the left of a right-to-left page (the page then scrolls sideways
+// on a phone); "" when none does.
 func phoneOverflow(t *testing.T, b *webtest.Browser) string {
 	t.Helper()
 	const js = `(() => {
@@ -215,19 +237,20 @@ func phoneOverflow(t *testing.T, b *webtest.Browser) string {
 		const out = [];
 		for (const e of document.body.querySelectorAll("*")) {
 			const r = e.getBoundingClientRect();
-			if (r.width === 0 || r.right <= vw + 1) continue;
+			const out_ = el => { const b = el.getBoundingClientRect(); return b.right > vw + 1 || b.left < -1; };
+			if (r.width === 0 || !out_(e)) continue;
 			// Only the outermost: skip an element whose parent already sticks out,
 			// and anything inside a scrolling box (a wide table in its scroller).
 			let p = e.parentElement, inside = false;
 			while (p && p !== document.body) {
 				const s = getComputedStyle(p);
-				if (s.overflowX === "auto" || s.overflowX === "scroll" || s.overflowX === "hidden" || s.overflowX === "clip" || p.getBoundingClientRect().right > vw + 1) { inside = true; break; }
+				if (s.overflowX === "auto" || s.overflowX === "scroll" || s.overflowX === "hidden" || s.overflowX === "clip" || out_(p)) { inside = true; break; }
 				p = p.parentElement;
 			}
 			if (inside) continue;
 			const id = e.id ? "#" + e.id : "";
 			const cls = e.classList.length ? "." + [...e.classList].join(".") : "";
-			out.push(e.tagName.toLowerCase() + id + cls + " to " + Math.round(r.right) + "px");
+			out.push(e.tagName.toLowerCase() + id + cls + " from " + Math.round(r.left) + " to " + Math.round(r.right) + "px");
 			if (out.length >= 5) break;
 		}
 		return [document.documentElement.scrollWidth + "px wide in " + vw + "px", ...out];
@@ -277,10 +300,10 @@ figcaption small { font-weight: normal; color: #8a1c1c; display: block; }
 <body>
 <h1>CTAP screenshots</h1>
 <p>Taken {{.When}}{{if not .Full}} (a small sample: set CTAP_SCREENSHOTS or run <code>make screenshots</code> for every page){{end}}. Phone 360 × 800 on the left, desktop 1280 × 800 on the right (shown at half size); full-page pictures, each a link to itself.</p>
-<nav>{{range .Roles}}<a href="#{{.Name}}">{{.Name}}</a> {{end}}</nav>
+<nav>{{range .Roles}}<a href="#{{.Name}}">{{.Title}}</a> {{end}}</nav>
 {{range .Roles}}
 <section id="{{.Name}}">
-<h2>{{.Name}}</h2>
+<h2>{{.Title}}</h2>
 {{range .Pages}}
 <figure>
 <figcaption>{{.Path}}{{with .Note}}<small>Wider than the phone: {{.}}</small>{{end}}</figcaption>

@@ -7,14 +7,19 @@
 //
 // The package draws what it is given: labels and figures already written
 // in the page's language by the caller, and float64 values used only to
-// size the bars. It knows nothing of money, languages or the database.
+// size the bars. It knows nothing of money, languages or the database; of
+// the page it reads only its direction, to mirror a chart on a
+// right-to-left page (inDirection).
 package charts
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"ctap/web/reqctx"
 )
 
 // Geometry, in viewBox units. The viewBox is width units wide and the SVG
@@ -153,6 +158,7 @@ type drawn struct {
 	Rects  []rect
 	Keys   []rect // legend swatches, with their text in Texts
 	Lines  []line // a step chart's axes and series
+	RTL    bool   // mirrored for a right-to-left page (inDirection)
 }
 
 // layoutBars lays out one series.
@@ -357,4 +363,74 @@ func fillOf(id string, f Fill) string {
 		return "#a35200"
 	}
 	return "#0b4f8a"
+}
+
+// rightToLeft tells whether the page runs right to left (Arabic), as the
+// layout's dir attribute does: the charts then mirror.
+func rightToLeft(ctx context.Context) bool {
+	l := reqctx.Localizer(ctx)
+	return l != nil && l.RTL
+}
+
+// inDirection is a laid-out chart as the page's direction shows it: left
+// to right as laid out, or mirrored for a right-to-left page, where the
+// labels, the legend's swatches and the bars start at the right edge, bars
+// grow to the left, figures follow them on the left and a step chart's
+// years run from right to left. Only positions mirror: each text is drawn
+// upright, its right end at the mirrored start (the SVG's text runs right
+// to left, text-anchor start), so it reads as the page's text does.
+func inDirection(ctx context.Context, d drawn) drawn {
+	if !rightToLeft(ctx) {
+		return d
+	}
+	m := drawn{Height: d.Height, RTL: true}
+	flip := func(rs []rect) []rect {
+		out := make([]rect, len(rs))
+		for i, r := range rs {
+			r.X = width - r.X - r.W
+			out[i] = r
+		}
+		return out
+	}
+	m.Rects, m.Keys = flip(d.Rects), flip(d.Keys)
+	for _, t := range d.Texts {
+		t.X = width - t.X
+		m.Texts = append(m.Texts, t)
+	}
+	for _, l := range d.Lines {
+		l.D = mirrorPath(l.D)
+		m.Lines = append(m.Lines, l)
+	}
+	return m
+}
+
+// mirrorPath mirrors the x coordinates of a path made of the commands the
+// step chart writes, absolute and one number each but M's two: "M x y",
+// "H x" and "V y". Anything else comes back unchanged.
+func mirrorPath(p string) string {
+	var b strings.Builder
+	for p != "" {
+		cmd := p[0]
+		rest := p[1:]
+		end := strings.IndexAny(rest, "MHV")
+		if end < 0 {
+			end = len(rest)
+		}
+		args := strings.Fields(rest[:end])
+		p = rest[end:]
+		want := map[byte]int{'M': 2, 'H': 1, 'V': 1}[cmd]
+		if want == 0 || len(args) != want {
+			return b.String() + string(cmd) + rest
+		}
+		if cmd != 'V' {
+			x, err := strconv.ParseFloat(args[0], 64)
+			if err != nil {
+				return b.String() + string(cmd) + rest
+			}
+			args[0] = num(width - x)
+		}
+		b.WriteByte(cmd)
+		b.WriteString(strings.Join(args, " "))
+	}
+	return b.String()
 }

@@ -252,18 +252,50 @@ func TestEachLanguageIsNamedInItselfAndArabicRunsRightToLeft(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("the languages are %v", got)
 	}
-	// The switcher offers what is offered, in the UN's order.
-	var switcher []string
+	// The switcher offers all six, in the UN's order, each in its own name.
+	var switcher, named []string
 	for _, l := range cat.Languages() {
 		switcher = append(switcher, l.Tag)
+		named = append(named, l.Name)
+		if !cat.Supported(l.Tag) || cat.Localizer(l.Tag).Tag != l.Tag {
+			t.Errorf("%s is in the switcher but not served", l.Tag)
+		}
 	}
-	if !slices.Equal(switcher, []string{"en", "fr"}) {
+	if !slices.Equal(switcher, []string{"ar", "zh", "en", "fr", "ru", "es"}) {
 		t.Errorf("the switcher offers %v", switcher)
 	}
-	for header, tag := range map[string]string{"fr-CH": "fr", "de-DE,de;q=0.9": "en", "": "en", "ar-EG,ar;q=0.9,fr;q=0.5": "fr"} {
+	if !slices.Equal(named, []string{"العربية", "中文", "English", "Français", "Русский", "Español"}) {
+		t.Errorf("the switcher names them %v", named)
+	}
+	// A first visit: the browser's preference decides; scripts and regions
+	// of a language go to the one catalogue (Chinese is written in
+	// simplified characters here, which a reader of traditional ones reads
+	// better than English); a language not offered falls back to English.
+	for header, tag := range map[string]string{
+		"fr-CH":                   "fr",
+		"de-DE,de;q=0.9":          "en",
+		"":                        "en",
+		"ar-EG,ar;q=0.9,fr;q=0.5": "ar",
+		"ar":                      "ar",
+		"zh-CN":                   "zh",
+		"zh-Hans":                 "zh",
+		"zh-TW":                   "zh",
+		"zh-Hant-HK,zh;q=0.8":     "zh",
+		"ru-RU,ru;q=0.9,en;q=0.8": "ru",
+		"es-419":                  "es",
+		"es-MX,es;q=0.9":          "es",
+		"de":                      "en",
+		"de,fr;q=0.5":             "fr",
+	} {
 		if l := cat.Pick("", header); l.Tag != tag {
 			t.Errorf("Accept-Language %q picks %s, want %s", header, l.Tag, tag)
 		}
+	}
+	if l := cat.Pick("ar", "en"); l.Tag != "ar" || l.Dir() != "rtl" {
+		t.Errorf("a remembered Arabic loses to the browser's English: %s %s", l.Tag, l.Dir())
+	}
+	if l := cat.Pick("de", "zh-TW"); l.Tag != "zh" {
+		t.Errorf("a remembered language not offered is not ignored: %s", l.Tag)
 	}
 	if l := cat.Pick("fr", "en"); l.Tag != "fr" {
 		t.Errorf("a remembered choice loses to the browser's: %s", l.Tag)

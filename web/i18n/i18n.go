@@ -29,9 +29,10 @@ type Language struct {
 
 // catalogued lists the six official languages of the United Nations in the
 // order the UN lists them (alphabetically by their English names), each
-// named in itself: every one has a complete catalogue (catalogue_test.go).
+// named in itself: every one has a complete catalogue (catalogue_test.go)
+// and every one is offered, in this order, in the language switcher.
 // English is the fallback for a message a catalogue lacks and for a visitor
-// whose browser asks for none of the languages offered.
+// whose browser asks for none of them.
 var catalogued = []Language{
 	{Tag: "ar", Name: "العربية", RTL: true},
 	{Tag: "zh", Name: "中文"},
@@ -40,23 +41,6 @@ var catalogued = []Language{
 	{Tag: "ru", Name: "Русский"},
 	{Tag: "es", Name: "Español"},
 }
-
-// offered tells which catalogued languages visitors may choose today.
-// Arabic, Chinese, Russian and Spanish join English and French once the
-// pages' right-to-left layout, formats and names are checked in them
-// (issue 13); their catalogues are complete and tested already.
-func offered(tag string) bool { return tag == "en" || tag == "fr" }
-
-// supported lists the languages offered, in the catalogued order.
-var supported = func() []Language {
-	var out []Language
-	for _, l := range catalogued {
-		if offered(l.Tag) {
-			out = append(out, l)
-		}
-	}
-	return out
-}()
 
 // fallback is the language of a visitor who asks for none of these.
 const fallback = "en"
@@ -91,7 +75,7 @@ func Load() (*Catalogue, error) {
 		plain[l.Tag] = map[string]string{}
 		var templated []*goi18n.Message
 		for id, v := range messages {
-			if text, ok := v.(string); ok && !strings.Contains(text, "{{") {
+			if text, ok := plainSource(v); ok && !strings.Contains(text, "{{") {
 				plain[l.Tag][id] = text
 				continue
 			}
@@ -109,7 +93,7 @@ func Load() (*Catalogue, error) {
 	// The matcher's first tag is its default: the fallback language.
 	tags := []language.Tag{language.MustParse(fallback)}
 	c.matched = []string{fallback}
-	for _, l := range supported {
+	for _, l := range catalogued {
 		c.localizers[l.Tag] = c.newLocalizer(l)
 		if l.Tag != fallback {
 			tags = append(tags, language.MustParse(l.Tag))
@@ -120,8 +104,9 @@ func Load() (*Catalogue, error) {
 	return c, nil
 }
 
-// Languages lists the languages the portal is served in.
-func (c *Catalogue) Languages() []Language { return supported }
+// Languages lists the languages the portal is served in, in the UN's
+// order. The slice is shared: callers must not change it.
+func (c *Catalogue) Languages() []Language { return catalogued }
 
 // Supported tells whether tag is one of the portal's languages.
 func (c *Catalogue) Supported(tag string) bool {
@@ -238,6 +223,23 @@ func (c *Catalogue) newLocalizer(lang Language) *Localizer {
 		l.months[m] = l.T(fmt.Sprintf("month.%d", m))
 	}
 	return l
+}
+
+// plainSource is a decoded message's text when it has no plural forms:
+// the string itself, or the "other" of a table (which may carry a
+// description too).
+func plainSource(v any) (string, bool) {
+	switch m := v.(type) {
+	case string:
+		return m, true
+	case map[string]any:
+		if _, counted := m["one"]; counted {
+			return "", false
+		}
+		s, ok := m["other"].(string)
+		return s, ok
+	}
+	return "", false
 }
 
 // Date writes a date in the language's long form, e.g. "17 December 2015".
