@@ -171,10 +171,12 @@ func (h *Handlers) Callback(c echo.Context) error {
 			TitleID: "signin.disabled_title", MessageID: "signin.disabled_message", Contact: true,
 		}))
 	}
-	// A new token at every sign-in: a session fixed before cannot be used.
+	// A new token at every sign-in: a session fixed before cannot be used;
+	// and a new CSRF token with it.
 	if err := h.Sessions.RenewToken(ctx(c)); err != nil {
 		return fmt.Errorf("renew session: %w", err)
 	}
+	h.forgetCSRFToken(c)
 	h.Sessions.Put(ctx(c), models.SessionUserKey, u.ID)
 	h.Sessions.Put(ctx(c), idTokenKey, claims.RawIDToken)
 	if u.Status == models.StatusActive {
@@ -258,6 +260,7 @@ func (h *Handlers) Logout(c echo.Context) error {
 	if err := h.Sessions.Destroy(ctx(c)); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
+	h.forgetCSRFToken(c)
 	if target, ok := h.SignIn.EndSessionURL(hint, h.BaseURL+"/"); ok && hint != "" {
 		return c.Redirect(http.StatusSeeOther, target)
 	}
@@ -275,4 +278,16 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// CSRFCookie is the cookie holding the CSRF token (web's CSRF middleware
+// sets it).
+const CSRFCookie = "ctap_csrf"
+
+// forgetCSRFToken expires the CSRF cookie when a person signs in or out:
+// the next page gets a new token, so a token seen before (on a shared
+// computer, or planted by someone else) is worth nothing after.
+func (h *Handlers) forgetCSRFToken(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: CSRFCookie, Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: h.LanguageCookieSecure, SameSite: http.SameSiteLaxMode})
 }

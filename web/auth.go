@@ -108,12 +108,19 @@ func (s *Server) csrfMiddleware() []echo.MiddlewareFunc {
 			// Echo lets same-origin browser requests through on this header
 			// alone; CTAP wants the token every time.
 			r.Header.Del("Sec-Fetch-Site")
+			// An empty cookie and an empty token are equal to Echo's
+			// comparison: a request must carry a token it was given.
+			if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions && !isDevIDP(c) {
+				if k, err := r.Cookie(handlers.CSRFCookie); err == nil && k.Value == "" {
+					return echo.NewHTTPError(http.StatusForbidden, "invalid CSRF token")
+				}
+			}
 			return next(c)
 		}
 	}
 	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		CookieName:     "ctap_csrf",
+		CookieName:     handlers.CSRFCookie,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   s.cfg.Secure(),

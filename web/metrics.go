@@ -148,7 +148,7 @@ func (m *metrics) countStatements(observe func(*http.Request, string, int)) echo
 			if route == "" {
 				route = "unmatched"
 			}
-			m.sql.WithLabelValues(c.Request().Method, route).Observe(float64(counter.Count()))
+			m.sql.WithLabelValues(methodLabel(c), route).Observe(float64(counter.Count()))
 			if observe != nil {
 				observe(c.Request(), c.Response().Header().Get(echo.HeaderXRequestID), counter.Count())
 			}
@@ -175,8 +175,21 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
-		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
+		method := methodLabel(c)
+		m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 		return err
 	}
+}
+
+// methodLabel is the request's method for the metrics: one of HTTP's own,
+// else "other". Anyone may send any word as a method; each would otherwise
+// become a series of its own, and thousands of them the size of /metrics.
+func methodLabel(c echo.Context) string {
+	switch m := c.Request().Method; m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }

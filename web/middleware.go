@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"github.com/klauspost/compress/gzhttp"
-	"github.com/klauspost/compress/gzip"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -11,7 +9,10 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -37,25 +38,77 @@ func (s *Server) middleware(cat *i18n.Catalogue) {
 	e.Use(handleErrorsHere)
 	e.Use(s.recoverPanics)
 	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
+	e.Use(refuseMalformedText)
 	e.Use(requestContext(cat, s.devIDP != nil, s.cfg.ContactEmail))
 	for _, m := range append(s.sessionMiddleware(), s.csrfMiddleware()...) {
-		e.Use(skipAPI(m))
+		e.Use(withoutCookies(m))
 	}
+	e.Use(noStoreWhenSignedIn)
 }
 
-// skipAPI leaves the JSON API out of a middleware: cookies (the session,
-// the CSRF token) never authenticate it, nor are they set on its answers.
-func skipAPI(m echo.MiddlewareFunc) echo.MiddlewareFunc {
+// withoutCookies leaves out of a middleware the requests cookies have no
+// part in: the JSON API (cookies never authenticate it, nor are they set
+// on its answers), the assets (immutable, shared by every visitor), the
+// probes and the metrics. None of them reads or sets the session or the
+// CSRF cookie, so none varies by Cookie.
+func withoutCookies(m echo.MiddlewareFunc) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		withM := m(next)
 		return func(c echo.Context) error {
-			if isAPI(c) {
+			if isAPI(c) || cookieless(c.Request().URL.Path) {
 				return next(c)
 			}
 			return withM(c)
 		}
 	}
 }
+
+func cookieless(path string) bool {
+	return strings.HasPrefix(path, "/assets/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
+}
+
+// noStoreWhenSignedIn keeps what a signed-in person is shown out of every
+// cache, the browser's own included: a shared computer's next user
+// pressing Back, or a proxy, must not see it. Public pages stay cacheable.
+func noStoreWhenSignedIn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if reqctx.User(c.Request().Context()) != nil {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		}
+		return next(c)
+	}
+}
+
+// refuseMalformedText answers 400 to a request whose path, query or form
+// holds a NUL byte or bytes that are not UTF-8: PostgreSQL refuses such
+// text, and anyone could otherwise turn it into a 500 and an error in the
+// log at will. (A file uploaded in a multipart form is checked by its
+// importer.)
+func refuseMalformedText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		bad := !cleanText(r.URL.Path)
+		for k, vs := range r.URL.Query() {
+			bad = bad || !cleanText(k) || slices.ContainsFunc(vs, func(v string) bool { return !cleanText(v) })
+		}
+		if !bad && r.Method == http.MethodPost &&
+			strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
+			form, err := c.FormParams()
+			if err != nil {
+				return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
+			}
+			for k, vs := range form {
+				bad = bad || !cleanText(k) || slices.ContainsFunc(vs, func(v string) bool { return !cleanText(v) })
+			}
+		}
+		if bad {
+			return echo.NewHTTPError(http.StatusBadRequest, "a NUL byte or text that is not UTF-8")
+		}
+		return next(c)
+	}
+}
+
+func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 func handleErrorsHere(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -240,8 +293,13 @@ func requestContext(cat *i18n.Catalogue, dev bool, contactEmail string) echo.Mid
 				ctx = reqctx.WithDevMode(ctx, true)
 			}
 			c.SetRequest(r.WithContext(ctx))
-			c.Response().Header().Set("Content-Language", l.Tag)
-			c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+			// An asset, a probe or the metrics are the same in every
+			// language: they vary by neither (an error page among them
+			// still speaks the visitor's language).
+			if !cookieless(r.URL.Path) {
+				c.Response().Header().Set("Content-Language", l.Tag)
+				c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+			}
 			return next(c)
 		}
 	}
