@@ -227,6 +227,18 @@ func TestSearchFindsIssuedReportsOnly(t *testing.T) {
 	if res := search(nil, "secretaire general", "fr"); res.Counts[models.SearchReports] != 1 {
 		t.Errorf("the generated French wording is not searched: %+v", res.Counts)
 	}
+	// And in the four other languages, each stemmed in its own: another
+	// case ending in Russian, no accent in Spanish, Chinese as a phrase.
+	for lang, text := range map[string]string{"ru": "Генеральный секретарь", "es": "secretario general", "ar": "الأمين العام", "zh": "秘书长"} {
+		res := search(nil, text, lang)
+		marked := false
+		for _, h := range res.Page.Items {
+			marked = marked || (h.Kind == models.SearchReports && strings.Contains(h.Excerpt, models.HighlightStart))
+		}
+		if res.Counts[models.SearchReports] != 1 || !marked {
+			t.Errorf("the generated wording in %s is not searched by %q: %+v %+v", lang, text, res.Counts, res.Page.Items)
+		}
+	}
 }
 
 // Search in the six languages: a record is stemmed in the language it was
