@@ -59,3 +59,21 @@ func TestSearchShowsEachPersonOnlyWhatTheyMaySeeWithTheWordsMarked(t *testing.T)
 		t.Error("narrowing to paragraphs still lists the need, or loses its count")
 	}
 }
+
+// The search page in each language searches in it: a State by its name in
+// the reader's language, titled in it, linked to its page.
+func TestSearchPageSearchesInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t)
+	for lang, name := range map[string]string{"zh": "肯尼亚", "ru": "Кения", "ar": "كينيا", "es": "Kenia"} {
+		c := srv.Client()
+		c.SetHeader("Accept-Language", lang)
+		res := c.Get(t, "/search?"+url.Values{"q": {name}, "kind": {"state"}}.Encode())
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `href="/states/KEN"`) || !strings.Contains(res.Body, name) {
+			t.Errorf("searching %q in %s: %d, Kenya not found and named so", name, lang, res.StatusCode)
+		}
+		if !strings.Contains(res.Body, `<html lang="`+lang+`"`) {
+			t.Errorf("the %s search page is not in %s", lang, lang)
+		}
+	}
+}
