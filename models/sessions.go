@@ -69,9 +69,11 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		)
 		SELECT s.data, `+requestUserColumns+`,
 			CASE WHEN u.status = 'active' AND u.role IN ('admin', 'secretariat') THEN
-				(SELECT count(*) FROM needs WHERE status IN ('submitted', 'under_review')) END,
+				(SELECT count(*) FROM (SELECT 1 FROM needs WHERE status IN ('submitted', 'under_review')
+					LIMIT `+strconv.Itoa(ReviewCountCap+1)+`) capped) END,
 			CASE WHEN u.status = 'active' AND u.role IN ('admin', 'secretariat') THEN
-				(SELECT count(*) FROM progress_reports WHERE status = 'submitted') END,
+				(SELECT count(*) FROM (SELECT 1 FROM progress_reports WHERE status = 'submitted'
+					LIMIT `+strconv.Itoa(ReviewCountCap+1)+`) capped) END,
 			CASE WHEN u.status = 'active' AND u.role = 'focal_point' THEN
 				(SELECT count(*) FROM progress_reports WHERE member_state_id = u.member_state_id AND status = 'returned') END,
 			CASE WHEN u.status = 'active' THEN

@@ -212,11 +212,13 @@ func attentionFor(actors []Actor, o StateOverview, today time.Time) []Attention 
 // State's reports returned to them. They are read with the session (see
 // SessionStore.FindCtx), so no page pays a statement for them.
 type WaitingCounts struct {
-	ReviewNeeds    int
-	ReviewProgress int
-	Returned       int
-	// ReviewContributions are the contributions not verified yet, counted
-	// up to ReviewCountCap (the review page says "more than 100" beyond).
+	// ReviewNeeds, ReviewProgress and ReviewContributions are what waits
+	// for the Secretariat, each counted up to ReviewCountCap+1 (the pages
+	// say "more than 100" beyond): counting them all cost every page of
+	// the Secretariat's a millisecond at production scale.
+	ReviewNeeds         int
+	ReviewProgress      int
+	Returned            int
 	ReviewContributions int
 	// UnreadNotifications is the header's count of the person's unread
 	// notifications.
@@ -226,9 +228,15 @@ type WaitingCounts struct {
 // Review is the total waiting for the Secretariat.
 func (w WaitingCounts) Review() int { return w.ReviewNeeds + w.ReviewProgress + w.ReviewContributions }
 
-// ReviewCountCap bounds the unverified contributions the session's
-// statement counts on every page of the Secretariat: at production scale
-// thousands may wait, and "more than 100" says enough.
+// ReviewCapped tells whether a count of what waits for the Secretariat
+// reached ReviewCountCap: there are more than it says.
+func (w WaitingCounts) ReviewCapped() bool {
+	return w.ReviewNeeds > ReviewCountCap || w.ReviewProgress > ReviewCountCap || w.ReviewContributions > ReviewCountCap
+}
+
+// ReviewCountCap bounds what waits for review that the session's statement
+// counts on every page of the Secretariat: at production scale thousands
+// may wait, and "more than 100" says enough.
 const ReviewCountCap = 100
 
 // ReviewItem is one need or progress report waiting for the Secretariat.

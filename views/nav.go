@@ -15,6 +15,7 @@ import (
 type navLink struct {
 	Href, Section, Label string
 	Count                int
+	CountText            string // shown instead of Count when set ("100+")
 	CountLabel           string
 }
 
@@ -43,8 +44,12 @@ func siteNav(ctx context.Context) []navLink {
 			Count: w.Returned, CountLabel: tn(ctx, "nav.returned_count", w.Returned)})
 	}
 	if policy.Anyone(u, policy.Review) {
-		links = append(links, navLink{Href: "/review", Label: t(ctx, "nav.review"),
-			Count: w.Review(), CountLabel: tn(ctx, "nav.waiting_count", w.Review())})
+		review := navLink{Href: "/review", Label: t(ctx, "nav.review"), Count: w.Review(), CountLabel: tn(ctx, "nav.waiting_count", w.Review())}
+		if w.ReviewCapped() {
+			review.CountText = tf(ctx, "nav.count_more", "Count", models.ReviewCountCap)
+			review.CountLabel = tf(ctx, "nav.waiting_count_many", "Count", models.ReviewCountCap)
+		}
+		links = append(links, review)
 	}
 	if policy.Anyone(u, policy.DraftReports) {
 		links = append(links, navLink{Href: "/reports", Label: t(ctx, "nav.reports")})

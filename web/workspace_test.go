@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"ctap/models"
+	"ctap/web/webtest"
 )
 
 // TestTheStatePageIsTheFocalPointsWorkspaceAndTheReviewQueueTheSecretariats
@@ -89,5 +92,33 @@ func TestTheStatePageIsTheFocalPointsWorkspaceAndTheReviewQueueTheSecretariats(t
 	}
 	if page := ps.clients["secretariat"].Get(t, "/needs"); !strings.Contains(page.Body, "(2 waiting for review)") {
 		t.Error("the Secretariat's navigation does not count the two submitted reports")
+	}
+}
+
+// What waits for the Secretariat is counted up to 100 on every page (a
+// count of thousands cost each page a millisecond): beyond, the navigation
+// says "100+" and the review queue "More than 100 needs".
+func TestTheReviewCountsStopAtAHundred(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t)
+	sec := signedInAs(t, srv, "secretariat@example.org", models.RoleSecretariat, "")
+	insert := func(n int) {
+		t.Helper()
+		if err := srv.DB.Exec(`INSERT INTO needs (member_state_id, title, theme, priority, modality, status)
+			SELECT (SELECT id FROM member_states WHERE iso3 = 'KEN'), 'Training of judges ' || g, 'criminal_justice', 'high', 'training', 'submitted'
+			FROM generate_series(1, ?) g`, n).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	insert(100)
+	page := sec.Get(t, "/review")
+	if !strings.Contains(page.Body, "(100 waiting for review)") || !strings.Contains(page.Body, ">100 needs<") {
+		t.Errorf("with 100 needs waiting the navigation and the queue do not say 100")
+	}
+	insert(1)
+	page = sec.Get(t, "/review")
+	if !strings.Contains(page.Body, "100+") || !strings.Contains(page.Body, "(more than 100 waiting for review)") ||
+		!strings.Contains(page.Body, "More than 100 needs") {
+		t.Errorf("with 101 needs waiting the navigation and the queue do not say more than 100")
 	}
 }
