@@ -247,7 +247,13 @@ func (h *Handlers) EditReportParagraph(c echo.Context) error {
 	if !r.Status.Editable() {
 		return redirectAfterPost(c, views.ReportHref(r.ID))
 	}
-	form := views.ReportParagraphForm{ParagraphInput: models.ParagraphInput{Text: views.EditableText(ctx(c), p), Version: r.Version}}
+	// Wording already edited keeps its language; the generated wording is
+	// offered in the editor's page language, which it is shown in.
+	lang := localizer(c).Tag
+	if p.Edited != nil {
+		lang = views.EditLanguage(p.Edited)
+	}
+	form := views.ReportParagraphForm{ParagraphInput: models.ParagraphInput{Text: views.EditableText(ctx(c), p), Language: lang, Version: r.Version}}
 	return render(c, http.StatusOK, views.ReportParagraphPage(views.ReportParagraphData{Report: r, Key: p.Key, Number: n, Paragraph: p, Form: form}))
 }
 
