@@ -64,7 +64,7 @@ func activitiesQuery(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter
 
 // activityColumns are what a list or an export reads: everything but the
 // long description.
-const activityColumns = `activities.id, activities.kind, activities.title, activities.start_date, activities.end_date,
+const activityColumns = `activities.id, activities.kind, activities.title, activities.language, activities.start_date, activities.end_date,
 	activities.online, activities.city, activities.place_state_id, activities.paragraphs, activities.themes,
 	activities.status, activities.delivered_on, activities.cancelled_on, activities.public,
 	activities.women, activities.men, activities.sex_not_stated, activities.prosecutors, activities.judges,

@@ -586,7 +586,7 @@ func needKey(sort string) func(Need) []any {
 
 // needColumns are the columns a list or an export reads: everything but
 // the long description.
-const needColumns = `needs.id, needs.member_state_id, needs.title, needs.paragraphs, needs.theme, needs.priority,
+const needColumns = `needs.id, needs.member_state_id, needs.title, needs.language, needs.paragraphs, needs.theme, needs.priority,
 	needs.modality, needs.estimated_cost, needs.cost_currency, needs.target_start, needs.target_end,
 	needs.visibility, needs.status, needs.status_changed_at, needs.version, needs.created_at, needs.updated_at`
 
