@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -94,5 +98,97 @@ func TestANeedWrittenInChineseIsMarkedChineseOnAFrenchPage(t *testing.T) {
 		if !want.MatchString(shown.Body) {
 			t.Errorf("the need's page lacks %s", want)
 		}
+	}
+}
+
+// docxDocumentXML is a DOCX's word/document.xml, as text.
+func docxDocumentXML(t *testing.T, body []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "word/document.xml" {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	t.Fatal("the DOCX has no word/document.xml")
+	return ""
+}
+
+// The report's DOCX is written in the language its reader chooses among
+// the six, whatever the page's: headings and generated wording from that
+// language's catalogue, the Secretariat's wording as written and marked
+// with its own language; a language that is none of the six is a 400 that
+// says which there are.
+func TestTheReportDOCXIsWrittenInTheLanguageChosenForIt(t *testing.T) {
+	cs := newContributionServer(t)
+	seedReportData(t, cs.srv)
+	sec := cs.clients["secretariat"]
+	path := generateReport(t, cs.srv, sec)
+
+	page := sec.Get(t, path)
+	for _, want := range []string{`<form method="get" action="` + path + `/report.docx"`, `<option value="en" lang="en" selected>English</option>`,
+		`<option value="es" lang="es">Español</option>`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the report page lacks %q", want)
+		}
+	}
+
+	// The Secretariat words one paragraph in French.
+	edit := path + "/paragraphs/assistance.delivered"
+	if !strings.Contains(sec.Get(t, edit).Body, `<option value="en" lang="en" selected>English</option>`) {
+		t.Error("the wording form does not start in the editor's page language")
+	}
+	wording := "En 2016, l'Office a mené {Activities} activités."
+	saved := postForm(t, sec, edit, edit, url.Values{"text": {wording}, "language": {"fr"}, "version": {reportVersion(t, sec, edit)}})
+	if saved.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the French wording: %d", saved.StatusCode)
+	}
+	if !strings.Contains(sec.Get(t, edit).Body, `<option value="fr" lang="fr" selected>Français</option>`) {
+		t.Error("the wording form does not show the wording's language")
+	}
+
+	for lang, headings := range map[string][]string{
+		"es": {"I. Introducción", "V. Contribuciones voluntarias"},
+		"ar": {"I. مقدمة", "V. التبرعات"},
+		"en": {"I. Introduction", "V. Voluntary contributions"},
+	} {
+		resp := sec.Get(t, path+"/report.docx?language="+lang)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("DOCX in %s: %d", lang, resp.StatusCode)
+		}
+		doc := docxDocumentXML(t, []byte(resp.Body))
+		for _, h := range headings {
+			if !strings.Contains(doc, h) {
+				t.Errorf("the DOCX in %s lacks the heading %q", lang, h)
+			}
+		}
+		// The figure is written as the document's language writes numbers.
+		if !strings.Contains(doc, "Office a mené ") {
+			t.Errorf("the DOCX in %s lacks the Secretariat's French wording", lang)
+		}
+		if !strings.Contains(doc, `<w:lang w:val="fr"></w:lang>`) && !strings.Contains(doc, `<w:lang w:val="fr"/>`) {
+			t.Errorf("the DOCX in %s does not mark the French wording as French", lang)
+		}
+		if lang != "en" && strings.Contains(doc, "I. Introduction") {
+			t.Errorf("the DOCX in %s has the English heading", lang)
+		}
+	}
+
+	bad := sec.Get(t, path+"/report.docx?language=de")
+	if bad.StatusCode != http.StatusBadRequest || !strings.Contains(bad.Body, "The document can be written in Arabic, Chinese, English, French, Russian or Spanish only") {
+		t.Errorf("a DOCX in German: %d, want 400 saying which languages there are", bad.StatusCode)
 	}
 }
