@@ -159,6 +159,9 @@ func TestTheReportDOCXIsWrittenInTheLanguageChosenForIt(t *testing.T) {
 	if !strings.Contains(sec.Get(t, edit).Body, `<option value="fr" lang="fr" selected>Français</option>`) {
 		t.Error("the wording form does not show the wording's language")
 	}
+	if !strings.Contains(sec.Get(t, path).Body, `<span dir="ltr" lang="fr">En 2016, l&#39;Office a mené`) {
+		t.Error("the report page does not mark the French wording as French")
+	}
 
 	for lang, headings := range map[string][]string{
 		"es": {"I. Introducción", "V. Contribuciones voluntarias"},
