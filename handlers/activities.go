@@ -326,7 +326,8 @@ func (h *Handlers) renderActivityForm(c echo.Context, status int, form views.Act
 // NewActivity shows the form for a new activity; ?state= and ?need= fill
 // in the State and the need it answers.
 func (h *Handlers) NewActivity(c echo.Context) error {
-	form := views.ActivityForm{}
+	// A new text is in the author's page language until they say otherwise.
+	form := views.ActivityForm{ActivityInput: models.ActivityInput{Language: localizer(c).Tag}}
 	if s := strings.ToUpper(c.QueryParam("state")); s != "" {
 		form.States = []string{s}
 	}
@@ -358,7 +359,7 @@ func (h *Handlers) CreateActivity(c echo.Context) error {
 func (h *Handlers) inputOfActivity(c echo.Context, p models.ActivityPage) (models.ActivityInput, error) {
 	a := p.Activity
 	in := models.ActivityInput{
-		Kind: string(a.Kind), Title: a.Title, Description: a.Description, StartDate: a.StartDate.Format("2006-01-02"),
+		Kind: string(a.Kind), Title: a.Title, Description: a.Description, Language: a.Language, StartDate: a.StartDate.Format("2006-01-02"),
 		EndDate: a.EndDate.Format("2006-01-02"), Online: a.Online, City: a.City, Themes: a.Themes, Public: a.Public,
 	}
 	if a.PlaceStateID != nil {

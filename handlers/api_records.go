@@ -146,6 +146,7 @@ type APINeed struct {
 	State         string `json:"state" pattern:"^[A-Z]{3}$"`
 	Title         string `json:"title"`
 	Description   string `json:"description,omitempty" doc:"Only on a single need."`
+	Language      string `json:"language" enum:"ar,zh,en,fr,ru,es" doc:"The language the title and description are written in."`
 	Paragraphs    []int  `json:"paragraphs" doc:"Operative paragraphs the need serves."`
 	Theme         string `json:"theme"`
 	Priority      string `json:"priority"`
@@ -169,6 +170,7 @@ type APIContribution struct {
 	Kind        string `json:"kind"`
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty" doc:"Only on a single contribution."`
+	Language    string `json:"language" enum:"ar,zh,en,fr,ru,es" doc:"The language the title and description are written in."`
 	Amount      Money  `json:"amount" doc:"A financial amount, or an in-kind contribution's valuation."`
 	USD         *Money `json:"usd,omitempty" doc:"Equivalent in US dollars at the UN operational rate of the value date's month; absent without a rate."`
 	ValueDate   string `json:"value_date" format:"date"`
@@ -227,6 +229,7 @@ type APIActivity struct {
 	Kind         string          `json:"kind"`
 	Title        string          `json:"title"`
 	Description  string          `json:"description,omitempty" doc:"Only on a single activity."`
+	Language     string          `json:"language" enum:"ar,zh,en,fr,ru,es" doc:"The language the title and description are written in."`
 	StartDate    string          `json:"start_date" format:"date"`
 	EndDate      string          `json:"end_date" format:"date"`
 	Online       bool            `json:"online"`
@@ -263,6 +266,7 @@ type APIProgress struct {
 	Implementation string        `json:"implementation"`
 	Narrative      string        `json:"narrative"`
 	Measures       string        `json:"measures"`
+	Language       string        `json:"language" enum:"ar,zh,en,fr,ru,es" doc:"The language the narrative and measures are written in."`
 	Evidence       []APIEvidence `json:"evidence"`
 	Status         string        `json:"status"`
 	UpdatedAt      string        `json:"updated_at" format:"date-time"`
@@ -294,7 +298,7 @@ func ints(a []int32) []int {
 }
 
 func (h *Handlers) needOf(ctx context.Context, n models.Need) APINeed {
-	out := APINeed{ID: n.ID, State: h.iso3Of(ctx, n.MemberStateID), Title: n.Title, Description: n.Description,
+	out := APINeed{ID: n.ID, State: h.iso3Of(ctx, n.MemberStateID), Title: n.Title, Description: n.Description, Language: n.Language,
 		Paragraphs: ints(n.Paragraphs), Theme: n.Theme, Priority: n.Priority, Modality: n.Modality,
 		CostUSD: nullUSD(n.Funding.CostUSD), GapUSD: nullUSD(n.Funding.GapUSD),
 		TargetStart: datePtr(n.TargetStart), TargetEnd: datePtr(n.TargetEnd),
@@ -309,7 +313,7 @@ func (h *Handlers) needOf(ctx context.Context, n models.Need) APINeed {
 }
 
 func (h *Handlers) contributionOf(ctx context.Context, c models.Contribution, donor string, usd *Money) APIContribution {
-	out := APIContribution{ID: c.ID, Donor: donor, Kind: string(c.Kind), Title: c.Title, Description: c.Description,
+	out := APIContribution{ID: c.ID, Donor: donor, Kind: string(c.Kind), Title: c.Title, Description: c.Description, Language: c.Language,
 		Amount: moneyOf(c.Amount, c.Currency), USD: usd, ValueDate: dateOf(c.ValueDate), Status: string(c.Status),
 		PledgedOn: datePtr(c.PledgedOn), CommittedOn: datePtr(c.CommittedOn), PaidOn: datePtr(c.PaidOn),
 		Verified: c.Verified, Public: c.Public, UpdatedAt: c.UpdatedAt.UTC().Format(timestamp),
@@ -338,7 +342,7 @@ func (h *Handlers) activityOf(a models.Activity, states []string) APIActivity {
 	if themes == nil {
 		themes = []string{}
 	}
-	return APIActivity{ID: a.ID, Kind: string(a.Kind), Title: a.Title, StartDate: dateOf(a.StartDate), EndDate: dateOf(a.EndDate),
+	return APIActivity{ID: a.ID, Kind: string(a.Kind), Title: a.Title, Language: a.Language, StartDate: dateOf(a.StartDate), EndDate: dateOf(a.EndDate),
 		Online: a.Online, City: a.City, States: states, Paragraphs: ints(a.Paragraphs), Themes: themes,
 		Status: string(a.Status), DeliveredOn: datePtr(a.DeliveredOn),
 		Participants: APIParticipants{Total: p.Total(), Women: p.Women, Men: p.Men, SexNotStated: p.SexNotStated,
@@ -529,7 +533,7 @@ func (h *Handlers) registerRecordsAPI(api huma.API) {
 			return mapPage(in.ListParams, page, func(r models.ProgressReport) APIProgress {
 				iso3 := h.iso3Of(ctx, r.MemberStateID)
 				out := APIProgress{ID: r.ID, State: iso3, Period: r.PeriodID, Paragraph: r.ParagraphNumber,
-					Implementation: string(r.Implementation), Narrative: r.Narrative, Measures: r.Measures,
+					Implementation: string(r.Implementation), Narrative: r.Narrative, Measures: r.Measures, Language: r.Language,
 					Evidence: []APIEvidence{}, Status: string(r.Status), UpdatedAt: r.UpdatedAt.UTC().Format(timestamp),
 					URL: h.pageLink("/states/" + iso3 + "/progress/" + strconv.Itoa(r.ParagraphNumber) + "?period=" + strconv.FormatInt(r.PeriodID, 10))}
 				for _, e := range r.Evidence {

@@ -244,6 +244,7 @@ func (h *Handlers) NewContribution(c echo.Context) error {
 	}
 	form := views.ContributionForm{ContributionInput: models.ContributionInput{
 		Kind: "financial", Earmark: "none", Currency: "USD", ValueDate: time.Now().UTC().Format("2006-01-02"),
+		Language: localizer(c).Tag, // a new text is in the author's page language until they say otherwise
 	}}
 	if len(donors) == 1 {
 		form.Donor = donors[0].Slug

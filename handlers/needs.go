@@ -217,7 +217,8 @@ func (h *Handlers) NeedTransition(c echo.Context) error {
 // NewNeed shows the form for a new need, for the person's own State.
 func (h *Handlers) NewNeed(c echo.Context) error {
 	u := reqctx.User(ctx(c))
-	form := views.NeedForm{NeedInput: models.NeedInput{Visibility: string(models.VisibilityState), Priority: "medium"}}
+	// A new need is in the author's page language until they say otherwise.
+	form := views.NeedForm{NeedInput: models.NeedInput{Visibility: string(models.VisibilityState), Priority: "medium", Language: localizer(c).Tag}}
 	if u.MemberState != nil {
 		form.State = u.MemberState.ISO3
 	}

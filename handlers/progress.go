@@ -225,7 +225,8 @@ func (h *Handlers) EditProgress(c echo.Context) error {
 		h.flash(c, "info", why, nil)
 		return c.Redirect(http.StatusSeeOther, progressRedirect(s.ISO3, para.Number, period.ID))
 	}
-	form := views.ProgressForm{ProgressInput: models.ProgressInput{Implementation: string(models.ImplNotStarted)}}
+	// A new report is in the author's page language until they say otherwise.
+	form := views.ProgressForm{ProgressInput: models.ProgressInput{Implementation: string(models.ImplNotStarted), Language: localizer(c).Tag}}
 	var report *models.ProgressReport
 	if found {
 		form.ProgressInput, form.Version, report = r.InputOf(), r.Version, &r

@@ -210,15 +210,30 @@ func (h *Handlers) ReportDOCX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := h.reportDocument(c, r.Content)
+	// The document's language is chosen explicitly (?language=, from the
+	// report page's form), any of the six whether or not the pages are
+	// offered in it; the reader's page language when not given.
+	tag := c.QueryParam("language")
+	if tag == "" {
+		tag = localizer(c).Tag
+	}
+	l, ok := h.Catalogue.In(tag)
+	if !ok {
+		// A wrong address, not a failure: say which languages there are.
+		pl := localizer(c)
+		return render(c, http.StatusBadRequest, views.ErrorPage(views.ErrorData{
+			Status: http.StatusBadRequest, Title: pl.T("error.400.title"), Message: pl.T("report.docx_language_unknown")}))
+	}
+	cx := reqctx.WithLocalizer(ctx(c), l)
+	doc, err := h.reportDocumentIn(cx, r.Content, l.Tag)
 	if err != nil {
 		return err
 	}
-	body, err := views.ReportDOCX(ctx(c), doc)
+	body, err := views.ReportDOCX(cx, doc)
 	if err != nil {
 		return fmt.Errorf("report %d: %w", r.ID, err)
 	}
-	file := fmt.Sprintf("report-%d-v%d.docx", r.ID, r.Version)
+	file := fmt.Sprintf("report-%d-v%d-%s.docx", r.ID, r.Version, l.Tag)
 	c.Response().Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", file))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
@@ -247,7 +262,13 @@ func (h *Handlers) EditReportParagraph(c echo.Context) error {
 	if !r.Status.Editable() {
 		return redirectAfterPost(c, views.ReportHref(r.ID))
 	}
-	form := views.ReportParagraphForm{ParagraphInput: models.ParagraphInput{Text: views.EditableText(ctx(c), p), Version: r.Version}}
+	// Wording already edited keeps its language; the generated wording is
+	// offered in the editor's page language, which it is shown in.
+	lang := localizer(c).Tag
+	if p.Edited != nil {
+		lang = views.EditLanguage(p.Edited)
+	}
+	form := views.ReportParagraphForm{ParagraphInput: models.ParagraphInput{Text: views.EditableText(ctx(c), p), Language: lang, Version: r.Version}}
 	return render(c, http.StatusOK, views.ReportParagraphPage(views.ReportParagraphData{Report: r, Key: p.Key, Number: n, Paragraph: p, Form: form}))
 }
 

@@ -111,6 +111,7 @@ type Activity struct {
 	Kind         ActivityKind
 	Title        string
 	Description  string
+	Language     string    `gorm:"default:en"` // the language the title and description are written in
 	StartDate    time.Time `gorm:"type:date"`
 	EndDate      time.Time `gorm:"type:date"`
 	Online       bool
@@ -135,7 +136,7 @@ func (Activity) TableName() string { return "activities" }
 
 func (a Activity) auditView() map[string]any {
 	return map[string]any{
-		"kind": a.Kind, "title": a.Title, "description": a.Description,
+		"kind": a.Kind, "title": a.Title, "description": a.Description, "language": a.Language,
 		"start_date": a.StartDate.Format("2006-01-02"), "end_date": a.EndDate.Format("2006-01-02"),
 		"online": a.Online, "city": a.City, "place": intString(a.PlaceStateID),
 		"paragraphs": []int32(a.Paragraphs), "themes": []string(a.Themes),
@@ -173,6 +174,7 @@ type ActivityInput struct {
 	Kind        string   `form:"kind" validate:"required,max=40"`
 	Title       string   `form:"title" validate:"required,max=200"`
 	Description string   `form:"description" validate:"max=10000"`
+	Language    string   `form:"language" validate:"omitempty,oneof=ar zh en fr ru es" msg:"validation.language"`
 	StartDate   string   `form:"start_date" validate:"required,datetime=2006-01-02"`
 	EndDate     string   `form:"end_date" validate:"required,datetime=2006-01-02"`
 	Online      bool     `form:"online"`
@@ -230,6 +232,7 @@ func ValidateActivity(ctx context.Context, db *gorm.DB, ref *ReferenceCache, in 
 	checkText(p, "description", in.Description, false, 10000)
 	checkText(p, "city", in.City, false, 100)
 	a.Title, a.Description, a.City = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.City)
+	a.Language = checkLanguage(p, "language", in.Language)
 	if d := parseDate(p, "start_date", in.StartDate); d != nil {
 		a.StartDate = *d
 	}
@@ -582,7 +585,7 @@ func UpdateActivity(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *Us
 		}
 		next := v.Activity
 		values := map[string]any{
-			"kind": next.Kind, "title": next.Title, "description": next.Description, "start_date": next.StartDate,
+			"kind": next.Kind, "title": next.Title, "description": next.Description, "language": next.Language, "start_date": next.StartDate,
 			"end_date": next.EndDate, "online": next.Online, "city": next.City, "place_state_id": next.PlaceStateID,
 			"paragraphs": next.Paragraphs, "themes": next.Themes, "public": next.Public,
 		}

@@ -25,7 +25,7 @@ import (
 var (
 	ActivityImportRequired = []string{"import_key", "kind", "title", "start_date", "end_date", "states", "status"}
 	ActivityImportOptional = []string{"status_date", "city", "place_state", "online", "paragraphs", "themes", "partners",
-		"needs", "public", "description", "women", "men", "sex_not_stated", "prosecutors", "judges", "police",
+		"needs", "public", "description", "language", "women", "men", "sex_not_stated", "prosecutors", "judges", "police",
 		"legislators", "central_authority", "financial_intelligence", "other_profession"}
 )
 
@@ -119,7 +119,7 @@ func ImportActivities(ctx context.Context, db *gorm.DB, ref *ReferenceCache, che
 			}
 			a := row.v.Activity
 			values := map[string]any{
-				"kind": a.Kind, "title": a.Title, "description": a.Description, "start_date": a.StartDate, "end_date": a.EndDate,
+				"kind": a.Kind, "title": a.Title, "description": a.Description, "language": a.Language, "start_date": a.StartDate, "end_date": a.EndDate,
 				"online": a.Online, "city": a.City, "place_state_id": a.PlaceStateID, "paragraphs": a.Paragraphs, "themes": a.Themes,
 				"public": a.Public, "status": a.Status, "delivered_on": a.DeliveredOn, "cancelled_on": a.CancelledOn,
 				"women": a.Women, "men": a.Men, "sex_not_stated": a.SexNotStated, "prosecutors": a.Prosecutors, "judges": a.Judges,
@@ -175,6 +175,7 @@ func readActivityImport(ctx context.Context, db *gorm.DB, ref *ReferenceCache, c
 		key := rec.Cell("import_key")
 		in := ActivityInput{
 			Kind: rec.Cell("kind"), Title: rec.Cell("title"), Description: rec.Cell("description"),
+			Language:  strings.ToLower(rec.Cell("language")),
 			StartDate: rec.Cell("start_date"), EndDate: rec.Cell("end_date"), City: rec.Cell("city"),
 			PlaceState: strings.ToUpper(rec.Cell("place_state")), States: splitList(strings.ToUpper(rec.Cell("states"))),
 			Paragraphs: splitList(rec.Cell("paragraphs")), Themes: splitList(rec.Cell("themes")),

@@ -64,7 +64,7 @@ func activitiesQuery(ctx context.Context, db *gorm.DB, u *User, f ActivityFilter
 
 // activityColumns are what a list or an export reads: everything but the
 // long description.
-const activityColumns = `activities.id, activities.kind, activities.title, activities.start_date, activities.end_date,
+const activityColumns = `activities.id, activities.kind, activities.title, activities.language, activities.start_date, activities.end_date,
 	activities.online, activities.city, activities.place_state_id, activities.paragraphs, activities.themes,
 	activities.status, activities.delivered_on, activities.cancelled_on, activities.public,
 	activities.women, activities.men, activities.sex_not_stated, activities.prosecutors, activities.judges,
@@ -122,6 +122,7 @@ type ActivitySummary struct {
 type ActivityBrief struct {
 	ID        int64          `json:"id"`
 	Title     string         `json:"title"`
+	Language  string         `json:"language"`   // the title's
 	StartDate string         `json:"start_date"` // YYYY-MM-DD
 	Status    ActivityStatus `json:"status"`
 }
@@ -163,7 +164,7 @@ func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFi
 	}
 	// The matching activities are read once (a materialized CTE) and every
 	// figure, count and list is taken from them.
-	matching := activitiesQuery(subqueryContext(), db, u, f).Select(`activities.id, activities.kind, activities.title,
+	matching := activitiesQuery(subqueryContext(), db, u, f).Select(`activities.id, activities.kind, activities.title, activities.language,
 		activities.start_date, activities.status, activities.women, activities.men, activities.sex_not_stated,
 		activities.prosecutors, activities.judges, activities.police, activities.legislators, activities.central_authority,
 		activities.financial_intelligence, activities.other_profession`)
@@ -186,9 +187,9 @@ func SummarizeActivities(ctx context.Context, db *gorm.DB, u *User, f ActivityFi
 			FROM (SELECT extract(year FROM start_date)::int AS y, extract(quarter FROM start_date)::int AS q,
 				`+activityFamilyExpr+` AS family, count(*) AS n
 				FROM a GROUP BY 1, 2, 3) x) AS by_quarter,
-		(SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'title', x.title, 'start_date', x.start_date, 'status', x.status)
+		(SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'title', x.title, 'language', x.language, 'start_date', x.start_date, 'status', x.status)
 				ORDER BY x.start_date DESC, x.id DESC), '[]')
-			FROM (SELECT id, title, start_date, status FROM a ORDER BY start_date DESC, id DESC LIMIT 5) x) AS latest
+			FROM (SELECT id, title, language, start_date, status FROM a ORDER BY start_date DESC, id DESC LIMIT 5) x) AS latest
 		FROM a`, matching).Scan(&s).Error
 	if err != nil {
 		return ActivitySummary{}, fmt.Errorf("summarize activities: %w", err)

@@ -27,6 +27,7 @@ type ActivityState struct {
 type ActivityNeed struct {
 	ID            int64      `json:"id"`
 	Title         string     `json:"title"`
+	Language      string     `json:"language"` // the title's
 	MemberStateID int        `json:"member_state_id"`
 	Status        NeedStatus `json:"status"`
 }
@@ -36,6 +37,7 @@ type ActivityNeed struct {
 type ActivityFunding struct {
 	ContributionID int64           `json:"contribution_id"`
 	Title          string          `json:"title"`
+	Language       string          `json:"language"` // the title's
 	DonorSlug      string          `json:"donor_slug"`
 	DonorName      string          `json:"donor_name"`
 	DonorNameFr    string          `json:"donor_name_fr"`
@@ -99,12 +101,12 @@ type activityPageRow struct {
 func ActivityByID(ctx context.Context, db *gorm.DB, u *User, id int64) (ActivityPage, error) {
 	var p ActivityPage
 	needs := db.WithContext(subqueryContext()).Table("needs").Scopes(NeedsVisibleTo(u)).
-		Select("needs.id, needs.title, needs.member_state_id, needs.status").
+		Select("needs.id, needs.title, needs.language, needs.member_state_id, needs.status").
 		Where("needs.id IN (SELECT need_id FROM activity_needs WHERE activity_id = activities.id)")
 	funding := contributionsQuery(subqueryContext(), db, u, ContributionFilter{}).
 		Joins("JOIN activity_funding f ON f.contribution_id = contributions.id").
 		Joins("JOIN donor_organizations d ON d.id = contributions.donor_organization_id").
-		Select(`f.contribution_id, contributions.title, d.slug AS donor_slug, d.name AS donor_name, d.name_fr AS donor_name_fr,
+		Select(`f.contribution_id, contributions.title, contributions.language, d.slug AS donor_slug, d.name AS donor_name, d.name_fr AS donor_name_fr,
 			f.amount, contributions.currency`).
 		Where("f.activity_id = activities.id")
 	var row activityPageRow

@@ -24,7 +24,7 @@ import (
 var (
 	ContributionImportRequired = []string{"import_key", "donor", "kind", "title", "amount", "currency", "value_date", "status"}
 	ContributionImportOptional = []string{"status_date", "earmark", "theme", "paragraph", "recipient", "need",
-		"in_kind_type", "valuation", "description", "reported_by", "public", "verified"}
+		"in_kind_type", "valuation", "description", "language", "reported_by", "public", "verified"}
 )
 
 // MaxContributionImportRows bounds one import.
@@ -136,7 +136,7 @@ func ImportContributions(ctx context.Context, db *gorm.DB, ref *ReferenceCache, 
 func updateImportedContribution(tx *gorm.DB, cur, next Contribution) error {
 	values := map[string]any{
 		"donor_organization_id": next.DonorOrganizationID,
-		"kind":                  next.Kind, "title": next.Title, "description": next.Description, "amount": next.Amount,
+		"kind":                  next.Kind, "title": next.Title, "description": next.Description, "language": next.Language, "amount": next.Amount,
 		"currency": next.Currency, "value_date": next.ValueDate, "status": next.Status,
 		"pledged_on": next.PledgedOn, "committed_on": next.CommittedOn, "paid_on": next.PaidOn, "cancelled_on": next.CancelledOn,
 		"in_kind_type": next.InKindType, "valuation": next.Valuation, "earmark": next.Earmark, "theme": next.Theme,
@@ -184,7 +184,8 @@ func readContributionImport(ctx context.Context, db *gorm.DB, ref *ReferenceCach
 		key := rec.Cell("import_key")
 		in := ContributionInput{
 			Donor: rec.Cell("donor"), Kind: rec.Cell("kind"), Title: rec.Cell("title"), Description: rec.Cell("description"),
-			Amount: rec.Cell("amount"), Currency: strings.ToUpper(rec.Cell("currency")), ValueDate: rec.Cell("value_date"),
+			Language: strings.ToLower(rec.Cell("language")),
+			Amount:   rec.Cell("amount"), Currency: strings.ToUpper(rec.Cell("currency")), ValueDate: rec.Cell("value_date"),
 			InKindType: rec.Cell("in_kind_type"), Valuation: rec.Cell("valuation"), Earmark: rec.Cell("earmark"),
 			Theme: rec.Cell("theme"), Paragraph: rec.Cell("paragraph"), Recipient: strings.ToUpper(rec.Cell("recipient")),
 			Need: rec.Cell("need"), ReportedBy: rec.Cell("reported_by"),

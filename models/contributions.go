@@ -89,6 +89,7 @@ type Contribution struct {
 	Kind                ContributionKind
 	Title               string
 	Description         string
+	Language            string          `gorm:"default:en"` // the language the title and description are written in
 	Amount              decimal.Decimal `gorm:"type:numeric(19,4)"`
 	Currency            string
 	ValueDate           time.Time `gorm:"type:date"`
@@ -131,7 +132,7 @@ func (Instalment) TableName() string { return "contribution_instalments" }
 func (c Contribution) auditView() map[string]any {
 	return map[string]any{
 		"donor": c.DonorOrganizationID, "kind": c.Kind, "title": c.Title, "description": c.Description,
-		"amount": c.Amount.String(), "currency": c.Currency, "value_date": c.ValueDate.Format("2006-01-02"),
+		"language": c.Language, "amount": c.Amount.String(), "currency": c.Currency, "value_date": c.ValueDate.Format("2006-01-02"),
 		"status": c.Status, "in_kind_type": deref(c.InKindType), "valuation": c.Valuation,
 		"earmark": c.Earmark, "theme": deref(c.Theme), "paragraph": intString(c.ParagraphNumber),
 		"recipient": intString(c.RecipientStateID), "need": int64String(c.NeedID),
@@ -159,6 +160,7 @@ type ContributionInput struct {
 	Kind        string `form:"kind" validate:"required,oneof=financial in_kind"`
 	Title       string `form:"title" validate:"required,max=200"`
 	Description string `form:"description" validate:"max=5000"`
+	Language    string `form:"language" validate:"omitempty,oneof=ar zh en fr ru es" msg:"validation.language"`
 	Amount      string `form:"amount" validate:"required,max=40"`
 	Currency    string `form:"currency" validate:"required,len=3"`
 	ValueDate   string `form:"value_date" validate:"required,datetime=2006-01-02"`
@@ -195,6 +197,7 @@ func ValidateContribution(ctx context.Context, db *gorm.DB, ref *ReferenceCache,
 	checkText(p, "description", in.Description, false, 5000)
 	checkText(p, "valuation", in.Valuation, false, 1000)
 	c.Title, c.Description, c.Valuation = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.Valuation)
+	c.Language = checkLanguage(p, "language", in.Language)
 
 	donor, err := DonorOrganizationBySlug(ctx, db, strings.TrimSpace(in.Donor))
 	switch {
@@ -443,7 +446,7 @@ func UpdateContribution(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u
 			next.ReportedBy = cur.ReportedBy // only the Secretariat says who reported it
 		}
 		values := map[string]any{
-			"kind": next.Kind, "title": next.Title, "description": next.Description, "amount": next.Amount,
+			"kind": next.Kind, "title": next.Title, "description": next.Description, "language": next.Language, "amount": next.Amount,
 			"currency": next.Currency, "value_date": next.ValueDate, "in_kind_type": next.InKindType,
 			"valuation": next.Valuation, "earmark": next.Earmark, "theme": next.Theme,
 			"paragraph_number": next.ParagraphNumber, "recipient_state_id": next.RecipientStateID,
@@ -661,7 +664,7 @@ func ExportContributions(ctx context.Context, db *gorm.DB, u *User, f Contributi
 func InputOfContribution(p ContributionPage) ContributionInput {
 	c := p.Contribution
 	in := ContributionInput{
-		Donor: p.Donor.Slug, Kind: string(c.Kind), Title: c.Title, Description: c.Description,
+		Donor: p.Donor.Slug, Kind: string(c.Kind), Title: c.Title, Description: c.Description, Language: c.Language,
 		Amount: c.Amount.String(), Currency: c.Currency, ValueDate: c.ValueDate.Format("2006-01-02"),
 		InKindType: deref(c.InKindType), Valuation: c.Valuation, Earmark: c.Earmark, Theme: deref(c.Theme),
 		Paragraph: intString(c.ParagraphNumber), Need: int64String(c.NeedID), ReportedBy: c.ReportedBy, Public: c.Public,

@@ -428,8 +428,8 @@ func (b iatiBuilder) activity(r iatiRow, schedule []Instalment) (IATIActivity, e
 		DefaultCurrency: c.Currency,
 		Identifier:      IATIActivityIdentifier(b.donor, c.ID),
 		ReportingOrg:    iatiOfficeOrg(),
-		Title:           IATIText{Narratives: []IATINarrative{{Text: c.Title}}},
-		Descriptions:    []IATIText{{Narratives: []IATINarrative{{Text: b.description(c)}}}},
+		Title:           IATIText{Narratives: []IATINarrative{{Lang: iatiTextLang(c.Language), Text: c.Title}}},
+		Descriptions:    []IATIText{{Narratives: []IATINarrative{{Lang: b.descriptionLang(c), Text: b.description(c)}}}},
 		ParticipatingOrgs: []IATIParticipatingOrg{
 			{Ref: IATIOrganisationRef(b.donor), Type: iatiOrganisationType(b.donor.Kind), Role: iatiFunding, Narratives: b.donorNames()},
 			{Ref: iatiOfficeRef, Type: iatiMultilateral, Role: iatiImplementing, Narratives: iatiOfficeOrg().Narratives},
@@ -485,6 +485,24 @@ func (b iatiBuilder) activity(r iatiRow, schedule []Instalment) (IATIActivity, e
 
 // description is the contribution's own, or a sentence saying what it is
 // (the schema requires one); an in-kind valuation follows it.
+// iatiTextLang is the xml:lang of a narrative written in tag: none when it
+// is the file's default language, which the narrative then inherits.
+func iatiTextLang(tag string) string {
+	if tag == "" || tag == iatiDefaultLang {
+		return ""
+	}
+	return tag
+}
+
+// descriptionLang is the language of description(c): the donor's text's
+// own, or the default for the English sentence written when there is none.
+func (b iatiBuilder) descriptionLang(c Contribution) string {
+	if strings.TrimSpace(c.Description) == "" {
+		return ""
+	}
+	return iatiTextLang(c.Language)
+}
+
 func (b iatiBuilder) description(c Contribution) string {
 	text := strings.TrimSpace(c.Description)
 	if text == "" {

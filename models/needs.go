@@ -77,6 +77,7 @@ type Need struct {
 	MemberStateID           int
 	Title                   string
 	Description             string
+	Language                string        `gorm:"default:en"` // the language the title and description are written in
 	Paragraphs              pq.Int32Array `gorm:"type:int[]"`
 	Theme                   string
 	Priority                string
@@ -107,7 +108,7 @@ func (n Need) auditView() map[string]any {
 	}
 	return map[string]any{
 		"member_state_id": n.MemberStateID, "title": n.Title, "description": n.Description,
-		"paragraphs": []int32(n.Paragraphs), "theme": n.Theme, "priority": n.Priority,
+		"language": n.Language, "paragraphs": []int32(n.Paragraphs), "theme": n.Theme, "priority": n.Priority,
 		"beneficiary_institutions": n.BeneficiaryInstitutions, "modality": n.Modality,
 		"estimated_cost": cost, "target_start": dateString(n.TargetStart), "target_end": dateString(n.TargetEnd),
 		"visibility": n.Visibility, "status": n.Status,
@@ -127,6 +128,7 @@ type NeedInput struct {
 	State                   string   `form:"state" validate:"required,len=3"`
 	Title                   string   `form:"title" validate:"required,max=200"`
 	Description             string   `form:"description" validate:"max=10000"`
+	Language                string   `form:"language" validate:"omitempty,oneof=ar zh en fr ru es" msg:"validation.language"`
 	Paragraphs              []string `form:"paragraphs" validate:"required,min=1,max=30"`
 	Theme                   string   `form:"theme" validate:"required"`
 	Priority                string   `form:"priority" validate:"required,oneof=high medium low"`
@@ -142,7 +144,7 @@ type NeedInput struct {
 // InputOf restates a stored need as the form shows it for editing.
 func (n Need) InputOf(iso3 string) NeedInput {
 	in := NeedInput{
-		State: iso3, Title: n.Title, Description: n.Description, Theme: n.Theme, Priority: n.Priority,
+		State: iso3, Title: n.Title, Description: n.Description, Language: n.Language, Theme: n.Theme, Priority: n.Priority,
 		BeneficiaryInstitutions: n.BeneficiaryInstitutions, Modality: n.Modality,
 		TargetStart: dateString(n.TargetStart), TargetEnd: dateString(n.TargetEnd), Visibility: string(n.Visibility),
 	}
@@ -178,6 +180,7 @@ func ValidateNeed(ctx context.Context, ref *ReferenceCache, u *User, in NeedInpu
 	checkText(p, "beneficiary_institutions", in.BeneficiaryInstitutions, false, 2000)
 	n.Title = strings.TrimSpace(in.Title)
 	n.Description = strings.TrimSpace(in.Description)
+	n.Language = checkLanguage(p, "language", in.Language)
 	n.BeneficiaryInstitutions = strings.TrimSpace(in.BeneficiaryInstitutions)
 
 	paras, err := ref.OperativeParagraphs(ctx)
@@ -401,7 +404,7 @@ func UpdateNeed(ctx context.Context, db *gorm.DB, ref *ReferenceCache, u *User, 
 		}
 		if err := updateVersioned(tx, "needs", id, seen, map[string]any{
 			"member_state_id": next.MemberStateID, "title": next.Title, "description": next.Description,
-			"paragraphs": next.Paragraphs, "theme": next.Theme, "priority": next.Priority,
+			"language": next.Language, "paragraphs": next.Paragraphs, "theme": next.Theme, "priority": next.Priority,
 			"beneficiary_institutions": next.BeneficiaryInstitutions, "modality": next.Modality,
 			"estimated_cost": next.EstimatedCost, "cost_currency": next.CostCurrency,
 			"target_start": next.TargetStart, "target_end": next.TargetEnd, "visibility": next.Visibility,
@@ -583,7 +586,7 @@ func needKey(sort string) func(Need) []any {
 
 // needColumns are the columns a list or an export reads: everything but
 // the long description.
-const needColumns = `needs.id, needs.member_state_id, needs.title, needs.paragraphs, needs.theme, needs.priority,
+const needColumns = `needs.id, needs.member_state_id, needs.title, needs.language, needs.paragraphs, needs.theme, needs.priority,
 	needs.modality, needs.estimated_cost, needs.cost_currency, needs.target_start, needs.target_end,
 	needs.visibility, needs.status, needs.status_changed_at, needs.version, needs.created_at, needs.updated_at`
 

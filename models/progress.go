@@ -113,6 +113,7 @@ type ProgressReport struct {
 	Implementation  Implementation
 	Narrative       string
 	Measures        string
+	Language        string `gorm:"default:en"` // the language the narrative and measures are written in
 	Evidence        EvidenceList
 	Status          ProgressStatus
 	ReturnComment   string
@@ -131,7 +132,7 @@ func (r ProgressReport) auditView() map[string]any {
 	return map[string]any{
 		"member_state_id": r.MemberStateID, "period_id": r.PeriodID, "paragraph": r.ParagraphNumber,
 		"implementation": r.Implementation, "narrative": r.Narrative, "measures": r.Measures,
-		"evidence": ev, "status": r.Status,
+		"language": r.Language, "evidence": ev, "status": r.Status,
 	}
 }
 
@@ -153,6 +154,7 @@ type ProgressVersion struct {
 	Implementation Implementation
 	Narrative      string
 	Measures       string
+	Language       string `gorm:"default:en"`
 	Evidence       EvidenceList
 	Status         ProgressStatus
 	ReturnComment  string
@@ -172,7 +174,7 @@ func progressSnapshot(r ProgressReport, kind, note string, ev AuditContext) Prog
 	}
 	return ProgressVersion{
 		ReportID: r.ID, Version: r.Version, Kind: kind, Implementation: r.Implementation,
-		Narrative: r.Narrative, Measures: r.Measures, Evidence: evidence, Status: r.Status,
+		Narrative: r.Narrative, Measures: r.Measures, Language: r.Language, Evidence: evidence, Status: r.Status,
 		ReturnComment: r.ReturnComment, Note: note, SavedByID: actorID(ev), SavedBy: actorName(ev),
 	}
 }
@@ -192,13 +194,14 @@ type ProgressInput struct {
 	Implementation string   `form:"implementation" validate:"required,oneof=not_started planned in_progress substantially_implemented fully_implemented not_applicable"`
 	Narrative      string   `form:"narrative" validate:"max=10000"`
 	Measures       string   `form:"measures" validate:"max=5000"`
+	Language       string   `form:"language" validate:"omitempty,oneof=ar zh en fr ru es" msg:"validation.language"`
 	EvidenceLabel  []string `form:"evidence_label"`
 	EvidenceURL    []string `form:"evidence_url"`
 }
 
 // InputOf restates a stored report as the form shows it.
 func (r ProgressReport) InputOf() ProgressInput {
-	in := ProgressInput{Implementation: string(r.Implementation), Narrative: r.Narrative, Measures: r.Measures}
+	in := ProgressInput{Implementation: string(r.Implementation), Narrative: r.Narrative, Measures: r.Measures, Language: r.Language}
 	for _, e := range r.Evidence {
 		in.EvidenceLabel = append(in.EvidenceLabel, e.Label)
 		in.EvidenceURL = append(in.EvidenceURL, e.URL)
@@ -224,6 +227,7 @@ func ValidateProgress(in ProgressInput) (ProgressReport, error) {
 	checkText(p, "measures", in.Measures, false, MaxMeasures)
 	r.Narrative = strings.TrimSpace(in.Narrative)
 	r.Measures = strings.TrimSpace(in.Measures)
+	r.Language = checkLanguage(p, "language", in.Language)
 	rows := max(len(in.EvidenceLabel), len(in.EvidenceURL))
 	r.Evidence = EvidenceList{}
 	for i := 0; i < rows; i++ {
@@ -342,7 +346,7 @@ func SaveProgress(ctx context.Context, db *gorm.DB, u *User, stateID int, p Repo
 		}
 		values := map[string]any{
 			"implementation": next.Implementation, "narrative": next.Narrative, "measures": next.Measures,
-			"evidence": next.Evidence, "updated_by": next.UpdatedBy,
+			"language": next.Language, "evidence": next.Evidence, "updated_by": next.UpdatedBy,
 		}
 		if cur.Status == ProgressValidated {
 			// An edit after validation starts a new draft.
@@ -472,8 +476,8 @@ func CarryForward(ctx context.Context, db *gorm.DB, u *User, stateID int, paragr
 			ParagraphNumber int
 		}
 		err = tx.Raw(`INSERT INTO progress_reports (member_state_id, period_id, paragraph_number, implementation,
-				narrative, measures, evidence, status, version, updated_by)
-			SELECT member_state_id, ?, paragraph_number, implementation, narrative, measures, evidence, 'draft', 1, ?
+				narrative, measures, language, evidence, status, version, updated_by)
+			SELECT member_state_id, ?, paragraph_number, implementation, narrative, measures, language, evidence, 'draft', 1, ?
 			FROM progress_reports WHERE member_state_id = ? AND period_id = ? AND paragraph_number = ANY(?)
 			ORDER BY paragraph_number
 			ON CONFLICT (member_state_id, period_id, paragraph_number) DO NOTHING
@@ -491,8 +495,8 @@ func CarryForward(ctx context.Context, db *gorm.DB, u *User, stateID int, paragr
 		}
 		slices.Sort(res.Paragraphs)
 		if err := tx.Exec(`INSERT INTO progress_report_versions (report_id, version, kind, implementation, narrative,
-				measures, evidence, status, note, saved_by_id, saved_by)
-			SELECT id, 1, 'carried', implementation, narrative, measures, evidence, status, ?, ?, ?
+				measures, language, evidence, status, note, saved_by_id, saved_by)
+			SELECT id, 1, 'carried', implementation, narrative, measures, language, evidence, status, ?, ?, ?
 			FROM progress_reports WHERE id = ANY(?)`,
 			fmt.Sprintf("period %d", from.ID), actorID(ev), actorName(ev), ids).Error; err != nil {
 			return err

@@ -53,10 +53,13 @@ type ReportTable struct {
 // the paragraph had when it was written, so a regeneration that changes
 // one can say so.
 type ReportEdit struct {
-	Text    string            `json:"text"`
-	Figures map[string]string `json:"figures"`
-	By      string            `json:"by"`
-	At      time.Time         `json:"at"`
+	Text string `json:"text"`
+	// Language is the language the Secretariat wrote Text in (empty in
+	// wording saved before the choice existed: English).
+	Language string            `json:"language,omitempty"`
+	Figures  map[string]string `json:"figures"`
+	By       string            `json:"by"`
+	At       time.Time         `json:"at"`
 }
 
 // ReportParagraph is one numbered paragraph: generated wording (a message

@@ -109,6 +109,7 @@ type Report struct {
 	PeriodID    int64
 	Status      ReportStatus
 	Content     ReportContent
+	Language    string `gorm:"default:en"` // the language of the Secretariat's latest wording
 	GeneratedAt time.Time
 	IssuedAt    *time.Time
 	Version     int
@@ -204,7 +205,7 @@ func ReportVersionByNumber(ctx context.Context, db *gorm.DB, reportID int64, v i
 }
 
 func (r Report) auditView() map[string]any {
-	return map[string]any{"period_id": r.PeriodID, "status": r.Status, "version": r.Version}
+	return map[string]any{"period_id": r.PeriodID, "status": r.Status, "version": r.Version, "language": r.Language}
 }
 
 // reportChange is one change of a locked report: it is checked against the
@@ -242,7 +243,7 @@ func checkReportWritable(r Report, seen int) error {
 // saveReport writes next (the locked report cur, changed) as the next
 // version, keeps the version and audits the change.
 func saveReport(tx *gorm.DB, ev AuditContext, cur, next Report, ch reportChange) (Report, error) {
-	values := map[string]any{"content": next.Content, "status": next.Status}
+	values := map[string]any{"content": next.Content, "status": next.Status, "language": next.Language}
 	if !next.GeneratedAt.Equal(cur.GeneratedAt) {
 		values["generated_at"] = next.GeneratedAt
 	}
@@ -417,9 +418,10 @@ func refreshExcerpts(tx *gorm.DB, c *ReportContent, periodID int64) error {
 // stands for the paragraph's figure Name, so wording that keeps it keeps
 // the figure current.
 type ParagraphInput struct {
-	Text    string `form:"text" validate:"max=10000"`
-	Restore bool   `form:"restore"` // back to the generated wording
-	Version int    `form:"version"`
+	Text     string `form:"text" validate:"max=10000"`
+	Language string `form:"language" validate:"omitempty,oneof=ar zh en fr ru es" msg:"validation.language"`
+	Restore  bool   `form:"restore"` // back to the generated wording
+	Version  int    `form:"version"`
 }
 
 // figureToken matches {Name} in edited wording.
@@ -446,6 +448,7 @@ func ValidateParagraphText(p ReportParagraph, in ParagraphInput) error {
 	}
 	pr := Problems{}
 	checkText(pr, "text", in.Text, true, 10000)
+	checkLanguage(pr, "language", in.Language)
 	for _, name := range FigureTokens(in.Text) {
 		if _, ok := p.Figure(name); !ok {
 			pr.Add("text", "report.unknown_figure", "Name", name)
@@ -475,7 +478,9 @@ func EditReportParagraph(ctx context.Context, db *gorm.DB, u *User, id int64, ke
 		if in.Restore {
 			p.Edited = nil
 		} else {
-			p.Edited = &ReportEdit{Text: strings.TrimSpace(in.Text), Figures: p.figureValues(), By: actorName(ev), At: time.Now().UTC()}
+			lang := checkLanguage(Problems{}, "language", in.Language) // checked above
+			p.Edited = &ReportEdit{Text: strings.TrimSpace(in.Text), Language: lang, Figures: p.figureValues(), By: actorName(ev), At: time.Now().UTC()}
+			next.Language = lang
 		}
 		next.Content.Paragraphs[n-1] = p
 		return next, reportChange{Kind: "edited", Action: ActionReportEdited,

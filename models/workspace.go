@@ -244,6 +244,7 @@ type ReviewItem struct {
 	ID              int64
 	MemberStateID   int
 	Title           string // the need's title; empty for a report
+	Language        string // the title's language
 	ParagraphNumber int    // the report's paragraph; 0 for a need
 	PeriodID        int64
 	Status          string
@@ -273,7 +274,7 @@ const reviewQueueLimit = 100
 func LoadReviewQueue(ctx context.Context, db *gorm.DB, u *User) (ReviewQueue, error) {
 	var q ReviewQueue
 	err := db.WithContext(ctx).Model(&Need{}).Scopes(NeedsVisibleTo(u)).
-		Select("needs.id, needs.member_state_id, needs.title, needs.status, needs.status_changed_at AS since").
+		Select("needs.id, needs.member_state_id, needs.title, needs.language, needs.status, needs.status_changed_at AS since").
 		Where("needs.status IN ?", []NeedStatus{NeedSubmitted, NeedUnderReview}).
 		Order("needs.status_changed_at, needs.id").Limit(reviewQueueLimit).Scan(&q.Needs).Error
 	if err != nil {
@@ -288,7 +289,7 @@ func LoadReviewQueue(ctx context.Context, db *gorm.DB, u *User) (ReviewQueue, er
 	}
 	err = db.WithContext(ctx).Model(&Contribution{}).Scopes(ContributionsVisibleTo(u)).
 		Joins("JOIN donor_organizations d ON d.id = contributions.donor_organization_id").
-		Select("contributions.id, contributions.title, contributions.status, contributions.created_at AS since, d.name AS donor_name").
+		Select("contributions.id, contributions.title, contributions.language, contributions.status, contributions.created_at AS since, d.name AS donor_name").
 		Where("NOT contributions.verified AND contributions.status <> ?", ContributionCancelled).
 		Order("contributions.created_at, contributions.id").Limit(reviewQueueLimit).Scan(&q.Contributions).Error
 	if err != nil {

@@ -132,7 +132,9 @@ func ContributionColumns() []Column[ContributionRow] {
 	return []Column[ContributionRow]{
 		{Header: "contribution.col_title", RowHeader: true,
 			Text: func(_ context.Context, r ContributionRow) string { return r.Title },
-			Cell: func(_ context.Context, r ContributionRow) templ.Component { return contributionLink(r.ID, r.Title) }},
+			Cell: func(_ context.Context, r ContributionRow) templ.Component {
+				return contributionLink(r.ID, r.Title, r.Language)
+			}},
 		{Header: "contribution.col_donor", Text: func(ctx context.Context, r ContributionRow) string { return r.Donor.LocalName(lang(ctx)) }},
 		{Header: "contribution.col_kind", Text: func(ctx context.Context, r ContributionRow) string {
 			return t(ctx, "contribution_kind."+string(r.Kind))

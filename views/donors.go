@@ -284,7 +284,7 @@ func DonorContributionColumns(recipients map[int]models.MemberState) []Column[mo
 		{Header: "donor.col_title", RowHeader: true,
 			Text: func(_ context.Context, r models.ContributionRow) string { return r.Title },
 			Cell: func(_ context.Context, r models.ContributionRow) templ.Component {
-				return donorContributionLink(r.ID, r.Title)
+				return donorContributionLink(r.ID, r.Title, r.Language)
 			}},
 		{Header: "donor.col_value_date", Text: func(ctx context.Context, r models.ContributionRow) string { return formatDate(ctx, r.ValueDate) }},
 		{Header: "donor.col_kind", Text: func(ctx context.Context, r models.ContributionRow) string {

@@ -25,9 +25,12 @@ import (
 //go:embed reports_template.docx
 var reportTemplate []byte
 
-// ReportDOCX writes a stored report as a Word document in the reader's
-// language: the title, one Heading 1 per section and Heading 2 per
-// sub-section, each paragraph numbered continuously through the report
+// ReportDOCX writes a stored report as a Word document in the language of
+// ctx's localizer (the one the reader chose for the document): headings and
+// generated wording from the catalogue, the Secretariat's own wording as
+// written, each run of it marked with the language it is written in. The
+// title, one Heading 1 per section and Heading 2 per sub-section, each
+// paragraph numbered continuously through the report
 // (as the number typed before the text, so that it survives any editing
 // and any word processor), each table a real table with a header row, and
 // the excerpts as quotations. Nothing is counted again.
@@ -58,6 +61,9 @@ func ReportDOCX(ctx context.Context, doc ReportDocument) ([]byte, error) {
 			para := d.AddEmptyParagraph()
 			para.AddText(strconv.Itoa(p.Number) + ".\t")
 			para.AddText(PlainText(ParagraphParts(ctx, p.ReportParagraph)))
+			if p.Edited != nil {
+				markRunLanguage(para, EditLanguage(p.Edited))
+			}
 			if p.Table != nil {
 				docxTable(ctx, d, p.Table.Caption, CellRows(ctx, p.Table.Columns, p.Table.Rows))
 			}
@@ -113,4 +119,27 @@ func docxTable(ctx context.Context, d *docx.RootDoc, caption string, rows [][]st
 		}
 	}
 	d.AddEmptyParagraph()
+}
+
+// markRunLanguage marks the run last added to para with the language its
+// text is written in (w:lang), so a word processor checks its spelling and
+// a screen reader reads it in that language: Arabic as a complex script
+// (w:bidi), Chinese as an East Asian one (w:eastAsia).
+func markRunLanguage(para *docx.Paragraph, tag string) {
+	children := para.GetCT().Children
+	if len(children) == 0 || children[len(children)-1].Run == nil {
+		return
+	}
+	run := children[len(children)-1].Run
+	if run.Property == nil {
+		run.Property = &ctypes.RunProperty{}
+	}
+	l := &ctypes.Lang{Val: &tag}
+	switch tag {
+	case "ar":
+		l.Bidi = &tag
+	case "zh":
+		l.EastAsia = &tag
+	}
+	run.Property.Lang = l
 }

@@ -337,3 +337,46 @@ func TestThePeriodPageShowsWhichStatesWereRemindedWhen(t *testing.T) {
 		t.Errorf("the period's page costs %d statements", n)
 	}
 }
+
+// An email is written in its recipient's language, whatever the language
+// of the person whose action it reports: a need submitted from an English
+// page reaches a Secretariat officer who reads Arabic in Arabic and one
+// who reads Russian in Russian, subject, text and HTML.
+func TestANotificationEmailIsInItsRecipientsLanguageNotTheActors(t *testing.T) {
+	t.Parallel()
+	mail := webtest.StartMailpit(t)
+	srv := mailServer(t, mail.SMTPURL, time.Hour)
+	focal := signedInAs(t, srv, "focal.ken@example.org", models.RoleFocalPoint, "KEN")
+	signedInAs(t, srv, "arabic@example.org", models.RoleSecretariat, "")
+	signedInAs(t, srv, "russian@example.org", models.RoleSecretariat, "")
+	// Their language as their account keeps it (the pages offer Arabic and
+	// Russian once their layout is checked; emails need not wait).
+	for email, lang := range map[string]string{"arabic@example.org": "ar", "russian@example.org": "ru"} {
+		if err := srv.DB.Exec(`UPDATE users SET language = ? WHERE email = ?`, lang, email).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	submitNewNeed(t, focal, "Forensic laboratory equipment")
+
+	for _, c := range []struct {
+		to, subject, greeting, footer, lang string
+	}{
+		{"arabic@example.org", "قُدِّم الاحتياج “Forensic laboratory equipment” للاستعراض", "السيد/السيدة", "تتلقى هذه الرسالة", "ar"},
+		{"russian@example.org", "потребность «Forensic laboratory equipment» представлена на рассмотрение", "Уважаемый(ая)", "Вы получили это сообщение", "ru"},
+	} {
+		msg := mail.WaitFor(t, c.to, c.subject, 20*time.Second)
+		if !strings.Contains(msg.Text, c.greeting) || !strings.Contains(msg.HTML, c.greeting) {
+			t.Errorf("the email to %s does not greet in its language:\n%s", c.to, msg.Text)
+		}
+		if !strings.Contains(msg.Text, c.footer) {
+			t.Errorf("the email to %s lacks its footer in its language:\n%s", c.to, msg.Text)
+		}
+		if !strings.Contains(msg.HTML, `lang="`+c.lang+`"`) {
+			t.Errorf("the HTML email to %s is not marked %s", c.to, c.lang)
+		}
+		if strings.Contains(msg.Text, "submitted the need") || strings.Contains(msg.Subject, "submitted") {
+			t.Errorf("the email to %s is in the actor's English:\n%s", c.to, msg.Text)
+		}
+	}
+}

@@ -110,7 +110,8 @@ func TestJourneyTheSecretariatDraftsExportsAndIssuesThe2016Report(t *testing.T) 
 	// The DOCX, fetched with the browser's own session.
 	var docx string
 	evalJS(t, sec, "downloading the DOCX", `(() => {
-		const href = document.querySelector('a[href$="/report.docx"]').getAttribute('href');
+		const f = document.querySelector('form[action$="/report.docx"]');
+		const href = f.getAttribute('action') + '?language=' + f.elements.language.value;
 		const x = new XMLHttpRequest(); x.open('GET', href, false);
 		x.overrideMimeType('text/plain; charset=x-user-defined'); x.send();
 		return x.status + ' ' + x.getResponseHeader('Content-Type') + ' ' + x.responseText.slice(0, 2); })()`, &docx)

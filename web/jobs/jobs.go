@@ -132,10 +132,17 @@ func (q *Queue) Retry(ctx context.Context, id int64, ev models.AuditContext) err
 		map[string]any{"kind": job.Kind, "attempts": job.Attempt, "state": string(job.State)})
 }
 
-// localized is a context that renders views in language tag.
+// localized is a context that renders views in language tag: the
+// recipient's, any of the six whether or not the pages are offered in it
+// yet (an email is read in the recipient's language, not the page's), and
+// English for a tag that is none of them.
 func (q *Queue) localized(ctx context.Context, tag string) context.Context {
 	ctx = reqctx.WithCatalogue(ctx, q.cfg.Catalogue)
-	return reqctx.WithLocalizer(ctx, q.cfg.Catalogue.Localizer(tag))
+	l, ok := q.cfg.Catalogue.In(tag)
+	if !ok {
+		l = q.cfg.Catalogue.Localizer(tag)
+	}
+	return reqctx.WithLocalizer(ctx, l)
 }
 
 func (q *Queue) stateNames(ctx context.Context) (views.StateNames, error) {
