@@ -46,6 +46,11 @@ type page struct {
 	Path  string
 	Route string // the route pattern, for the statement metric
 	As    string // demo account email, "" for anonymous; "token:" + email for the API with that account's token
+	// Rate, when not 0, paces the requests at that many a second (open
+	// loop) instead of keeping every connection busy: the latency a page
+	// shows under a steady load, rather than at the machine's saturation,
+	// where a closed loop's latency is its connections over its rate.
+	Rate int
 }
 
 // viaToken marks a page driven with a personal access token of the
@@ -53,45 +58,49 @@ type page struct {
 const viaToken = "token:"
 
 var pages = []page{
-	{"home", "/", "/", ""},
-	{"resolution", "/paragraphs", "/paragraphs", ""},
-	{"paragraph", "/paragraphs/15", "/paragraphs/:n", ""},
-	{"states", "/states", "/states", ""},
-	{"state", "/states/KEN", "/states/:iso3", ""},
-	{"instruments", "/instruments", "/instruments", ""},
-	{"donors", "/donors", "/donors", ""},
-	{"state (focal point)", "/states/KEN", "/states/:iso3", "focal.ken@example.org"},
-	{"account (viewer)", "/account", "/account", "viewer@example.org"},
-	{"users, 50 rows (admin)", "/admin/users", "/admin/users", "admin@example.org"},
-	{"audit, 50 rows (admin)", "/admin/audit", "/admin/audit", "admin@example.org"},
-	{"needs, 50 rows (focal point)", "/needs", "/needs", "focal.ken@example.org"},
-	{"needs, 50 rows (Secretariat)", "/needs", "/needs", "secretariat@example.org"},
-	{"state (Secretariat)", "/states/KEN", "/states/:iso3", "secretariat@example.org"},
-	{"progress (focal point)", "/states/KEN/progress", "/states/:iso3/progress", "focal.ken@example.org"},
-	{"instruments (focal point)", "/instruments", "/instruments", "focal.ken@example.org"},
-	{"review queue (Secretariat)", "/review", "/review", "secretariat@example.org"},
-	{"needs CSV, 1,000 rows (Secretariat)", "/needs?" + exportFilter + "&format=csv", "/needs", "secretariat@example.org"},
-	{"contributions, 50 rows (donor)", "/contributions", "/contributions", "donor.nor@example.org"},
-	{"contributions, 50 rows (Secretariat)", "/contributions", "/contributions", "secretariat@example.org"},
-	{"needs with a funding gap, 50 rows (donor)", "/needs?funding=gap&sort=gap", "/needs", "donor.nor@example.org"},
-	{"donor page with charts", "/donors/" + iatiDonor, "/donors/:slug", ""},
-	{"donor page with charts (donor)", "/donors/" + iatiDonor, "/donors/:slug", "donor.nor@example.org"},
-	{"IATI file, public contributions of a donor", "/donors/" + iatiDonor + "/iati.xml", "/donors/:slug/iati.xml", ""},
-	{"activities, 50 rows (Secretariat)", "/activities", "/activities", "secretariat@example.org"},
-	{"activities, 50 rows, anonymous", "/activities", "/activities", ""},
-	{"dashboard (Secretariat)", "/dashboard", "/dashboard", "secretariat@example.org"},
-	{"dashboard (focal point)", "/dashboard", "/dashboard", "focal.ken@example.org"},
+	{"home", "/", "/", "", 0},
+	{"resolution", "/paragraphs", "/paragraphs", "", 0},
+	{"paragraph", "/paragraphs/15", "/paragraphs/:n", "", 0},
+	{"states", "/states", "/states", "", 0},
+	{"state", "/states/KEN", "/states/:iso3", "", 0},
+	{"instruments", "/instruments", "/instruments", "", 0},
+	{"donors", "/donors", "/donors", "", 0},
+	{"state (focal point)", "/states/KEN", "/states/:iso3", "focal.ken@example.org", 0},
+	{"account (viewer)", "/account", "/account", "viewer@example.org", 0},
+	{"users, 50 rows (admin)", "/admin/users", "/admin/users", "admin@example.org", 0},
+	{"audit, 50 rows (admin)", "/admin/audit", "/admin/audit", "admin@example.org", 0},
+	{"needs, 50 rows (focal point)", "/needs", "/needs", "focal.ken@example.org", 0},
+	{"needs, 50 rows (Secretariat)", "/needs", "/needs", "secretariat@example.org", 0},
+	{"state (Secretariat)", "/states/KEN", "/states/:iso3", "secretariat@example.org", 0},
+	{"progress (focal point)", "/states/KEN/progress", "/states/:iso3/progress", "focal.ken@example.org", 0},
+	{"instruments (focal point)", "/instruments", "/instruments", "focal.ken@example.org", 0},
+	{"review queue (Secretariat)", "/review", "/review", "secretariat@example.org", 0},
+	{"needs CSV, 1,000 rows (Secretariat)", "/needs?" + exportFilter + "&format=csv", "/needs", "secretariat@example.org", 0},
+	{"contributions, 50 rows (donor)", "/contributions", "/contributions", "donor.nor@example.org", 0},
+	{"contributions, 50 rows (Secretariat)", "/contributions", "/contributions", "secretariat@example.org", 0},
+	{"needs with a funding gap, 50 rows (donor)", "/needs?funding=gap&sort=gap", "/needs", "donor.nor@example.org", 0},
+	{"donor page with charts", "/donors/" + iatiDonor, "/donors/:slug", "", 0},
+	{"donor page with charts (donor)", "/donors/" + iatiDonor, "/donors/:slug", "donor.nor@example.org", 0},
+	{"IATI file, public contributions of a donor", "/donors/" + iatiDonor + "/iati.xml", "/donors/:slug/iati.xml", "", 0},
+	{"activities, 50 rows (Secretariat)", "/activities", "/activities", "secretariat@example.org", 0},
+	{"activities, 50 rows, anonymous", "/activities", "/activities", "", 0},
+	{"dashboard (Secretariat)", "/dashboard", "/dashboard", "secretariat@example.org", 0},
+	{"dashboard (focal point)", "/dashboard", "/dashboard", "focal.ken@example.org", 0},
 	// The demo's 2016 report (the first report of the fresh database), and
 	// its DOCX, rendered from the stored report whatever the data's size.
-	{"report of the Secretary-General (Secretariat)", "/reports/1", "/reports/:id", "secretariat@example.org"},
-	{"report DOCX (Secretariat)", "/reports/1/report.docx", "/reports/:id/report.docx", "secretariat@example.org"},
+	{"report of the Secretary-General (Secretariat)", "/reports/1", "/reports/:id", "secretariat@example.org", 0},
+	{"report DOCX (Secretariat)", "/reports/1/report.docx", "/reports/:id/report.docx", "secretariat@example.org", 0},
 	// A search over every kind, words common in the scale data's titles.
-	{"search (Secretariat)", "/search?q=" + searchWords, "/search", "secretariat@example.org"},
-	{"search, anonymous", "/search?q=" + searchWords, "/search", ""},
+	{"search (Secretariat)", "/search?q=" + searchWords, "/search", "secretariat@example.org", 0},
+	{"search, anonymous", "/search?q=" + searchWords, "/search", "", 0},
+	// The same at a steady 100 searches a second, well above what the
+	// portal's few hundred users could send: the latency a person sees.
+	{"search at 100/s (Secretariat)", "/search?q=" + searchWords, "/search", "secretariat@example.org", 100},
+	{"search at 100/s, anonymous", "/search?q=" + searchWords, "/search", "", 100},
 	// The JSON API: two lists of 50, as a partner system reads them.
-	{"API needs, 50 items (Secretariat token)", "/api/v1/needs", "/api/v1/needs", viaToken + "secretariat@example.org"},
-	{"API contributions, 50 items (donor token)", "/api/v1/contributions", "/api/v1/contributions", viaToken + "donor.nor@example.org"},
-	{"API contributions, 50 items, anonymous", "/api/v1/contributions", "/api/v1/contributions", ""},
+	{"API needs, 50 items (Secretariat token)", "/api/v1/needs", "/api/v1/needs", viaToken + "secretariat@example.org", 0},
+	{"API contributions, 50 items (donor token)", "/api/v1/contributions", "/api/v1/contributions", viaToken + "donor.nor@example.org", 0},
+	{"API contributions, 50 items, anonymous", "/api/v1/contributions", "/api/v1/contributions", "", 0},
 }
 
 // searchWords are what the bench searches for: a State's name, which its
@@ -226,7 +235,7 @@ func main() {
 		// that its recording request is not counted in the page's metric.
 		var pgRate float64
 		recorded := -1 // statements replayed; -1 when not measured
-		if pg != nil {
+		if pg != nil && p.Rate == 0 {
 			statements, err := recordStatements(*base+p.Path, header, *sqlDir, slug(p.Name))
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "bench: %s: PostgreSQL alone not measured: %v\n", p.Name, err)
@@ -244,12 +253,12 @@ func main() {
 		}
 
 		target := vegeta.Target{Method: http.MethodGet, URL: *base + p.Path, Header: header}
-		attack(target, *conns, *warmup, nil) // warm-up, not measured
+		attack(target, *conns, p.Rate, *warmup, nil) // warm-up, not measured
 		sumBefore, countBefore := sqlMetric(*base, p.Route)
 		mem := startMemorySampler(*pid)
 		profiled := startProfile(*profiles, slug(p.Name), *duration)
 		var m vegeta.Metrics
-		attack(target, *conns, *duration, &m)
+		attack(target, *conns, p.Rate, *duration, &m)
 		peak := mem.stop()
 		if err := profiled(); err != nil {
 			fmt.Fprintf(os.Stderr, "bench: %s: no profile: %v\n", p.Name, err)
@@ -271,7 +280,8 @@ func main() {
 		if dc := countAfter - countBefore; dc > 0 {
 			r.SQLPerRequest = round((sumAfter-sumBefore)/dc, 2)
 		}
-		if pgRate > 0 {
+		// A paced page's rate is the pace asked: no ceiling to compare.
+		if pgRate > 0 && p.Rate == 0 {
 			r.PGAloneRequestsPerS = round(pgRate, 0)
 			r.RatioVsPG = round(r.RequestsPerS/pgRate*100, 1)
 		}
@@ -303,13 +313,16 @@ func main() {
 	}
 }
 
-func attack(t vegeta.Target, conns int, d time.Duration, m *vegeta.Metrics) {
+// attack drives t for d over conns connections: as fast as they go, or at
+// rate requests a second when rate is not 0.
+func attack(t vegeta.Target, conns, rate int, d time.Duration, m *vegeta.Metrics) {
 	a := vegeta.NewAttacker(
 		vegeta.Connections(conns), vegeta.MaxConnections(conns),
 		vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(uint64(conns)),
 		vegeta.KeepAlive(true), vegeta.Redirects(vegeta.NoFollow), vegeta.Timeout(10*time.Second),
 	)
-	for res := range a.Attack(vegeta.NewStaticTargeter(t), vegeta.Rate{Freq: 0}, d, "bench") {
+	pace := vegeta.Rate{Freq: rate, Per: time.Second}
+	for res := range a.Attack(vegeta.NewStaticTargeter(t), pace, d, "bench") {
 		if m != nil {
 			m.Add(res)
 		}
