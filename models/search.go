@@ -150,6 +150,10 @@ type SearchHit struct {
 	Paragraph *int
 	PeriodID  *int64 // a progress report's period
 	Rank      float32
+	// Language is what the excerpt (and a record's title) is written in:
+	// a record's own language, English for the resolution and the
+	// instruments, the reader's for a report and a State.
+	Language string
 }
 
 // The excerpt's markers: control characters no stored text holds.
@@ -187,6 +191,7 @@ type searchSource struct {
 	paragraph string // SQL condition on ?; "" when none
 	stateCol  string // SQL expression of the record's State, or NULL
 	paraCol   string // SQL expression of the record's paragraph, or NULL
+	langCol   string // SQL expression of the language the text is in
 	extra     string // a condition every record of the kind meets
 	// config, when set, is the configuration the kind's query is parsed
 	// with (a name is not stemmed: "Ivoire" must not become "ivoir").
@@ -201,39 +206,42 @@ func searchSources(u *User, lang string) []searchSource {
 	if slices.Contains(ReportSearchLanguages(), lang) {
 		reportLang = lang
 	}
+	nameLang := "en"
 	switch lang {
 	case "fr", "ar", "zh", "ru", "es":
 		// The UN's French short name; CLDR's in the others (migration 25).
-		name = "member_states.name_" + lang
+		name, nameLang = "member_states.name_"+lang, lang
 	}
 	return []searchSource{
 		// The 193 States and 19 instruments: their stored search_doc
 		// (migration 21), scanned whole (too few rows for an index).
 		{kind: SearchStates, table: "member_states", title: name, text: "''",
-			state: "member_states.id = ?", stateCol: "member_states.id", paraCol: "NULL::int", config: "ctap_simple"},
+			state: "member_states.id = ?", stateCol: "member_states.id", paraCol: "NULL::int", config: "ctap_simple",
+			langCol: "'" + nameLang + "'"},
 		{kind: SearchInstruments, table: "instruments", title: "instruments.short_name", text: "instruments.title",
-			stateCol: "NULL::int", paraCol: "NULL::int"},
+			stateCol: "NULL::int", paraCol: "NULL::int", langCol: "'en'"},
 		{kind: SearchParagraphs, table: "paragraphs", title: "'OP ' || paragraphs.number", text: "paragraphs.body",
-			paragraph: "paragraphs.number = ?", stateCol: "NULL::int", paraCol: "paragraphs.number",
+			paragraph: "paragraphs.number = ?", stateCol: "NULL::int", paraCol: "paragraphs.number", langCol: "'en'",
 			extra: "paragraphs.kind = 'operative' AND paragraphs.resolution_id = (SELECT id FROM resolutions ORDER BY adopted_on DESC, id DESC LIMIT 1)"},
 		{kind: SearchNeeds, table: "needs", visible: needsVisibleWhere(u), title: "needs.title", text: "needs.description",
 			state: "needs.member_state_id = ?", paragraph: "? = ANY (needs.paragraphs)",
-			stateCol: "needs.member_state_id", paraCol: "NULL::int"},
+			stateCol: "needs.member_state_id", paraCol: "NULL::int", langCol: "needs.language"},
 		{kind: SearchActivities, table: "activities", visible: activitiesVisibleWhere(u), title: "activities.title", text: "activities.description",
 			state:     "EXISTS (SELECT 1 FROM activity_states st WHERE st.activity_id = activities.id AND st.member_state_id = ?)",
-			paragraph: "? = ANY (activities.paragraphs)", stateCol: "NULL::int", paraCol: "NULL::int"},
+			paragraph: "? = ANY (activities.paragraphs)", stateCol: "NULL::int", paraCol: "NULL::int", langCol: "activities.language"},
 		{kind: SearchContributions, table: "contributions", visible: contributionsVisibleWhere(u), title: "contributions.title",
 			text: "contributions.description", state: "contributions.recipient_state_id = ?",
-			stateCol: "contributions.recipient_state_id", paraCol: "NULL::int"},
+			stateCol: "contributions.recipient_state_id", paraCol: "NULL::int", langCol: "contributions.language"},
 		{kind: SearchProgress, table: "progress_reports", visible: progressVisibleWhere(u), title: "''", text: "progress_reports.narrative || ' ' || progress_reports.measures",
 			state: "progress_reports.member_state_id = ?", paragraph: "progress_reports.paragraph_number = ?",
-			stateCol: "progress_reports.member_state_id", paraCol: "progress_reports.paragraph_number"},
+			stateCol: "progress_reports.member_state_id", paraCol: "progress_reports.paragraph_number", langCol: "progress_reports.language"},
 		// Issued reports only, by anyone (ReportsIssued): their text was
 		// stored when they were issued (migration 23); the title is the
 		// period's, which the view words as the report's.
 		{kind: SearchReports, table: "reports", visible: reportsIssuedWhere(),
 			title: "coalesce(nullif(reports.content->'period_title'->>'" + reportLang + "', ''), reports.content->'period_title'->>'en')",
-			text:  "coalesce(reports.search_text_" + reportLang + ", '')", stateCol: "NULL::int", paraCol: "NULL::int"},
+			text:  "coalesce(reports.search_text_" + reportLang + ", '')", stateCol: "NULL::int", paraCol: "NULL::int",
+			langCol: "'" + reportLang + "'"},
 	}
 }
 
@@ -309,10 +317,10 @@ func (s searchSource) counted(w *searchSQL, q SearchQuery, cfg string) {
 // once for each row ranked: a prepared statement's generic plan does not
 // fold websearch_to_tsquery of a parameter into a constant.
 func (s searchSource) candidates(w *searchSQL, q SearchQuery, cfg string) {
-	w.add("(SELECT c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, "+
+	w.add("(SELECT c.kind, c.id, c.title, c.body, c.state_id, c.paragraph, c.period_id, c.language, "+
 		"ts_rank_cd(c.doc, (SELECT websearch_to_tsquery('"+cfg+"', ?)))::real AS rank FROM (SELECT '"+string(s.kind)+"' AS kind, "+
 		s.table+".id, "+s.title+" AS title, "+s.text+" AS body, "+s.stateCol+" AS state_id, "+s.paraCol+" AS paragraph, "+
-		s.periodCol()+" AS period_id, "+s.table+".search_doc AS doc", q.Text)
+		s.periodCol()+" AS period_id, "+s.langCol+"::text AS language, "+s.table+".search_doc AS doc", q.Text)
 	s.from(w, q, cfg)
 	w.add(" ORDER BY " + s.table + ".id DESC LIMIT " + strconv.Itoa(SearchCap) + ") AS c)")
 }
@@ -378,7 +386,7 @@ func Search(ctx context.Context, db *gorm.DB, u *User, q SearchQuery, req PageRe
 		body, words = "ctap_han_spaced(hits.body)", "MaxWords=60, MinWords=24"
 	}
 	page := db.WithContext(ctx).Table("(?) AS hits", hits.expr()).
-		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.rank, "+
+		Select("hits.kind, hits.id, hits.title, hits.state_id, hits.paragraph, hits.period_id, hits.language, hits.rank, "+
 			"ts_headline('"+cfg+"', "+body+", (SELECT websearch_to_tsquery('"+cfg+"', ?)), "+
 			"'StartSel=\"\x02\", StopSel=\"\x03\", "+words+", FragmentDelimiter=\" … \"') AS excerpt", q.Text)
 	order := Order{Keys: []SortKey{{Expr: "hits.rank", Type: "real"}, {Expr: "hits.kind", Type: "text"}, {Expr: "hits.id", Type: "bigint"}}, Desc: true}

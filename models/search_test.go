@@ -301,6 +301,8 @@ func TestSearchFindsWhatWasWrittenInEachLanguageByItsInflectedWords(t *testing.T
 		}
 		if len(res.Page.Items) != 1 || res.Page.Items[0].ID != ids[c.written] {
 			t.Errorf("%q in %s found %+v, want the need written in %s", c.text, c.lang, res.Page.Items, c.written)
+		} else if got := res.Page.Items[0].Language; got != c.written {
+			t.Errorf("the hit of the need written in %s says it is in %q", c.written, got)
 		}
 	}
 	// A Chinese excerpt reads as written, the phrase marked once.
@@ -317,8 +319,8 @@ func TestSearchFindsWhatWasWrittenInEachLanguageByItsInflectedWords(t *testing.T
 		{"Кот-д’Ивуар", "ru", "Кот-д’Ивуар"}, {"科特迪瓦", "zh", "科特迪瓦"}, {"Kenya", "zh", "肯尼亚"},
 	} {
 		res := search(c.text, c.lang, models.SearchStates)
-		if len(res.Page.Items) == 0 || res.Page.Items[0].Title != c.title {
-			t.Errorf("%q in %s finds the States %+v, want %s first", c.text, c.lang, res.Page.Items, c.title)
+		if len(res.Page.Items) == 0 || res.Page.Items[0].Title != c.title || res.Page.Items[0].Language != c.lang {
+			t.Errorf("%q in %s finds the States %+v, want %s first, in %s", c.text, c.lang, res.Page.Items, c.title, c.lang)
 		}
 	}
 }

@@ -97,6 +97,17 @@ func (d SearchData) searchHitTitle(ctx context.Context, h models.SearchHit) stri
 	return h.Title
 }
 
+// searchHitTitleLang marks a hit's title with the language it is written
+// in: a record's own title, or a State's name in the reader's language;
+// the others are the page's own words.
+func searchHitTitleLang(h models.SearchHit) templ.Attributes {
+	switch h.Kind {
+	case models.SearchNeeds, models.SearchContributions, models.SearchActivities, models.SearchStates:
+		return ContentLang(h.Language)
+	}
+	return templ.Attributes{"dir": "auto"}
+}
+
 // highlighted is an excerpt with its matching words marked: the text is
 // escaped first, then the markers the database put around the matches
 // become <mark> elements, so nothing a record holds is ever markup.

@@ -77,3 +77,31 @@ func TestSearchPageSearchesInTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A hit is marked with the language its text is written in, whatever the
+// page's: an Arabic need's title and excerpt on an English page.
+func TestSearchHitsCarryTheLanguageTheyAreWrittenIn(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t)
+	focal := signedInAs(t, srv, "focal.ken@example.org", models.RoleFocalPoint, "KEN")
+	page := focal.Get(t, "/needs/new")
+	created := focal.PostForm(t, "/needs", needForm(webtest.CSRFToken(t, page), "title", "تدريب موظفي الحدود",
+		"description", "دورات لموظفي المراكز الحدودية.", "visibility", "state", "language", "ar"))
+	if created.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create need: %d %s", created.StatusCode, created.Body)
+	}
+	res := focal.Get(t, "/search?"+url.Values{"q": {"الحدود"}}.Encode())
+	if !strings.Contains(res.Body, `<html lang="en"`) {
+		t.Fatal("the search page is not in English")
+	}
+	title := strings.Index(res.Body, `class="search-hit-title"`)
+	excerpt := strings.Index(res.Body, `class="search-hit-excerpt"`)
+	if title < 0 || excerpt < 0 {
+		t.Fatalf("no hit with a title and an excerpt")
+	}
+	for what, at := range map[string]int{"title": title, "excerpt": excerpt} {
+		if tag := res.Body[at:min(len(res.Body), at+300)]; !strings.Contains(tag, `lang="ar"`) || !strings.Contains(tag, `dir="rtl"`) {
+			t.Errorf("the Arabic need's %s is not marked Arabic, right to left: %s", what, tag)
+		}
+	}
+}
