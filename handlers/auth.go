@@ -139,7 +139,9 @@ func (h *Handlers) Callback(c echo.Context) error {
 		return fail("unknown or reused state", nil)
 	}
 	if e := c.QueryParam("error"); e != "" {
-		return fail("provider error: "+truncate(e, 100), errors.New(truncate(c.QueryParam("error_description"), 200)))
+		// Anyone can send a browser to the callback with any error text:
+		// the audit trail keeps only a code the standards define.
+		return fail("provider error: "+providerErrorCode(e), fmt.Errorf("%q: %q", truncate(e, 100), truncate(c.QueryParam("error_description"), 200)))
 	}
 	code := c.QueryParam("code")
 	if code == "" {
@@ -290,4 +292,18 @@ const CSRFCookie = "ctap_csrf"
 func (h *Handlers) forgetCSRFToken(c echo.Context) {
 	c.SetCookie(&http.Cookie{Name: CSRFCookie, Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: h.LanguageCookieSecure, SameSite: http.SameSiteLaxMode})
+}
+
+// providerErrorCode is the error an OpenID Provider sent back, if it is one
+// of the codes OAuth 2.0 (RFC 6749, 4.1.2.1) and OpenID Connect Core
+// (3.1.2.6) define, else "other".
+func providerErrorCode(e string) string {
+	switch e {
+	case "invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type", "invalid_scope",
+		"server_error", "temporarily_unavailable", "interaction_required", "login_required", "account_selection_required",
+		"consent_required", "invalid_request_uri", "invalid_request_object", "request_not_supported",
+		"request_uri_not_supported", "registration_not_supported":
+		return e
+	}
+	return "other"
 }

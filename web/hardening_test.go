@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ctap/models"
+	"ctap/web"
 	"ctap/web/webtest"
 )
 
@@ -155,5 +156,53 @@ func TestCSRFTokensAreNeitherEmptyNorKeptAcrossSignIn(t *testing.T) {
 	}
 	if c.Get(t, "/"); csrfCookie() == after || csrfCookie() == "" {
 		t.Error("the CSRF token of the signed-in session survived signing out")
+	}
+}
+
+// The callback is reachable by anyone with any error text: the audit trail
+// keeps a code the standards define, never the text sent.
+func TestAProvidersErrorTextIsNotStoredVerbatim(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t)
+	for _, c := range []struct{ sent, stored string }{
+		{"access_denied", "provider error: access_denied"},
+		{"<script>alert(1)</script> call +1 555 0100", "provider error: other"},
+	} {
+		cl := srv.Client()
+		start := cl.Get(t, "/auth/login")
+		loc, err := start.Location()
+		if err != nil {
+			t.Fatalf("sign-in did not redirect to the provider: %d", start.StatusCode)
+		}
+		state := loc.Query().Get("state")
+		back := cl.Get(t, "/auth/callback?"+url.Values{"state": {state}, "error": {c.sent}, "error_description": {"Call our help desk"}}.Encode())
+		if back.StatusCode != http.StatusBadRequest {
+			t.Errorf("a provider error: %d, want the 400 sign-in problem page", back.StatusCode)
+		}
+		var reasons []string
+		if err := srv.DB.Raw(`SELECT after->>'reason' FROM audit_events WHERE action = ? ORDER BY id DESC LIMIT 1`,
+			models.ActionSignInFailed).Scan(&reasons).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(reasons) != 1 || reasons[0] != c.stored {
+			t.Errorf("error %q is in the audit trail as %q, want %q", c.sent, reasons, c.stored)
+		}
+	}
+}
+
+// Starting a sign-in and coming back from the provider are limited apart:
+// a flood of returns does not stop people starting to sign in.
+func TestSignInAndCallbackAreLimitedApart(t *testing.T) {
+	t.Parallel()
+	srv := webtest.NewServer(t, func(c *web.Config) { c.SignInPerMinute = 3 })
+	c := srv.Client()
+	for range 5 {
+		c.Get(t, "/auth/callback?state=forged")
+	}
+	if r := c.Get(t, "/auth/callback?state=forged"); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the sixth forged return: %d, want 429", r.StatusCode)
+	}
+	if r := c.Get(t, "/auth/login"); r.StatusCode != http.StatusFound {
+		t.Errorf("starting a sign-in after the returns were limited: %d, want the redirect to the provider", r.StatusCode)
 	}
 }

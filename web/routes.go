@@ -27,10 +27,11 @@ func (s *Server) routes() {
 	get(assets.Prefix+"*", policy.Open, serveAsset)
 	get("/lang/:tag", policy.Open, h.SetLanguage)
 
-	// Sign-in through OpenID Connect.
-	limit := s.signInLimiter()
-	s.handle(http.MethodGet, "/auth/login", policy.Open, h.Login, limit)
-	s.handle(http.MethodGet, "/auth/callback", policy.Open, h.Callback, limit)
+	// Sign-in through OpenID Connect. Starting a sign-in and coming back
+	// from the provider count apart: each sign-in is one of each, and
+	// returns flooding the callback must not lock people out of starting.
+	s.handle(http.MethodGet, "/auth/login", policy.Open, h.Login, s.signInLimiter())
+	s.handle(http.MethodGet, "/auth/callback", policy.Open, h.Callback, s.signInLimiter())
 	post("/auth/logout", policy.Open, h.Logout)
 	get("/pending", policy.SeeWaitingPage, h.Pending)
 	if s.devIDP != nil {
