@@ -45,6 +45,11 @@ type Config struct {
 	// It must be a loopback address: profiles show the process's insides
 	// and are never served on the portal's own address.
 	PprofAddr string
+	// MetricsToken (CTAP_METRICS_TOKEN, unset by default) restricts
+	// /metrics to requests carrying it as a bearer token (Prometheus's
+	// authorization.credentials); unset, /metrics is open, as the probes
+	// are.
+	MetricsToken string
 
 	// Mail: SMTPURL (CTAP_SMTP_URL, smtp:// or smtps://, credentials in
 	// the user part) and MailFrom (CTAP_MAIL_FROM); without them
@@ -195,6 +200,9 @@ func LoadConfig(env Getenv, mode Mode) (Config, error) {
 		if fi, err := os.Stat(c.BenchSQLDir); err != nil || !fi.IsDir() {
 			return c, fmt.Errorf("CTAP_BENCH_SQL_DIR is not a directory: create it, or leave the variable unset outside `make bench`")
 		}
+	}
+	if c.MetricsToken = env("CTAP_METRICS_TOKEN"); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("CTAP_METRICS_TOKEN is too short: give at least 16 random characters")
 	}
 	if c.PprofAddr = env("CTAP_PPROF_ADDR"); c.PprofAddr != "" {
 		host, _, err := net.SplitHostPort(c.PprofAddr)

@@ -206,3 +206,23 @@ func TestSignInAndCallbackAreLimitedApart(t *testing.T) {
 		t.Errorf("starting a sign-in after the returns were limited: %d, want the redirect to the provider", r.StatusCode)
 	}
 }
+
+// /metrics can be kept to the monitoring system: with CTAP_METRICS_TOKEN
+// set, only a request bearing it reads them.
+func TestMetricsCanRequireAToken(t *testing.T) {
+	t.Parallel()
+	const token = "a-long-random-metrics-token"
+	srv := webtest.NewServer(t, func(c *web.Config) { c.MetricsToken = token })
+	c := srv.Client()
+	if r := c.Get(t, "/metrics"); r.StatusCode != http.StatusUnauthorized || strings.Contains(r.Body, "http_requests") {
+		t.Errorf("/metrics without the token: %d", r.StatusCode)
+	}
+	c.SetHeader("Authorization", "Bearer wrong-token-of-the-same-size")
+	if r := c.Get(t, "/metrics"); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/metrics with a wrong token: %d", r.StatusCode)
+	}
+	c.SetHeader("Authorization", "Bearer "+token)
+	if r := c.Get(t, "/metrics"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "ctap_") {
+		t.Errorf("/metrics with the token: %d", r.StatusCode)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"database/sql"
 	"fmt"
 	"io"
@@ -192,4 +193,21 @@ func methodLabel(c echo.Context) string {
 		return m
 	}
 	return "other"
+}
+
+// metricsHandler serves the metrics, to the holder of Config.MetricsToken
+// only when one is set (compared in constant time).
+func (s *Server) metricsHandler() echo.HandlerFunc {
+	serve := echo.WrapHandler(s.metrics.handler())
+	if s.cfg.MetricsToken == "" {
+		return serve
+	}
+	want := []byte("Bearer " + s.cfg.MetricsToken)
+	return func(c echo.Context) error {
+		if subtle.ConstantTimeCompare([]byte(c.Request().Header.Get(echo.HeaderAuthorization)), want) != 1 {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return echo.NewHTTPError(http.StatusUnauthorized, "metrics need their token")
+		}
+		return serve(c)
+	}
 }

@@ -23,7 +23,7 @@ func (s *Server) routes() {
 	// Operations.
 	get("/healthz", policy.Open, h.Healthz)
 	get("/readyz", policy.Open, h.Readyz)
-	get("/metrics", policy.Open, echo.WrapHandler(s.metrics.handler()))
+	get("/metrics", policy.Open, s.metricsHandler())
 	get(assets.Prefix+"*", policy.Open, serveAsset)
 	get("/lang/:tag", policy.Open, h.SetLanguage)
 

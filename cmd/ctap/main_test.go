@@ -52,6 +52,7 @@ func TestAMissingOrMalformedVariableStopsWithASentenceNamingIt(t *testing.T) {
 		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "OIDC_ISSUER": "https://idp.example", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s", "CTAP_SESSION_IDLE_TIMEOUT": "soon"}, "CTAP_SESSION_IDLE_TIMEOUT is malformed"},
 		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "CTAP_CONTACT_EMAIL": "Admins <admins@example.org>"}, "CTAP_CONTACT_EMAIL is malformed"},
 		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "CTAP_PPROF_ADDR": "0.0.0.0:6060"}, "CTAP_PPROF_ADDR must be a loopback address"},
+		{[]string{"serve"}, map[string]string{"DATABASE_URL": db, "CTAP_BASE_URL": "https://ctap.example.org", "CTAP_METRICS_TOKEN": "short"}, "CTAP_METRICS_TOKEN is too short"},
 		{[]string{"frobnicate"}, map[string]string{}, `unknown command "frobnicate"`},
 	} {
 		var out bytes.Buffer
