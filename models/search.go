@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -116,23 +117,34 @@ func joinHan(excerpt string) string {
 	if !strings.ContainsFunc(excerpt, isHan) {
 		return excerpt
 	}
-	rs := []rune(excerpt)
-	// neighbour is the nearest rune from i in direction step that is not a
-	// highlight marker.
+	// Each character with its bytes as written (an invalid byte stays as
+	// it is).
+	type char struct {
+		r     rune
+		bytes string
+	}
+	var cs []char
+	for i := 0; i < len(excerpt); {
+		r, n := utf8.DecodeRuneInString(excerpt[i:])
+		cs = append(cs, char{r, excerpt[i : i+n]})
+		i += n
+	}
+	// neighbour is the nearest character from i in direction step that is
+	// neither a highlight marker nor a space.
 	neighbour := func(i, step int) rune {
-		for ; i >= 0 && i < len(rs); i += step {
-			if s := string(rs[i]); s != HighlightStart && s != HighlightStop && s != " " {
-				return rs[i]
+		for ; i >= 0 && i < len(cs); i += step {
+			if b := cs[i].bytes; b != HighlightStart && b != HighlightStop && b != " " {
+				return cs[i].r
 			}
 		}
 		return 0
 	}
 	var b strings.Builder
-	for i, r := range rs {
-		if r == ' ' && isHan(neighbour(i-1, -1)) && isHan(neighbour(i+1, 1)) {
+	for i, c := range cs {
+		if c.bytes == " " && isHan(neighbour(i-1, -1)) && isHan(neighbour(i+1, 1)) {
 			continue
 		}
-		b.WriteRune(r)
+		b.WriteString(c.bytes)
 	}
 	// One mark over a matched phrase, not one per character.
 	return strings.ReplaceAll(b.String(), HighlightStop+HighlightStart, "")
