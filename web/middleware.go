@@ -79,27 +79,17 @@ func noStoreWhenSignedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// refuseMalformedText answers 400 to a request whose path, query or form
-// holds a NUL byte or bytes that are not UTF-8: PostgreSQL refuses such
-// text, and anyone could otherwise turn it into a 500 and an error in the
-// log at will. (A file uploaded in a multipart form is checked by its
-// importer.)
+// refuseMalformedText answers 400 to a request whose path or query holds
+// a NUL byte or bytes that are not UTF-8: PostgreSQL refuses such text,
+// and anyone could otherwise turn it into a 500 and an error in the log at
+// will. A form's fields are the form mechanism's: it says so beside the
+// field, with the input back (models.checkText).
 func refuseMalformedText(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		bad := !cleanText(r.URL.Path)
 		for k, vs := range r.URL.Query() {
 			bad = bad || !cleanText(k) || slices.ContainsFunc(vs, func(v string) bool { return !cleanText(v) })
-		}
-		if !bad && r.Method == http.MethodPost &&
-			strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
-			form, err := c.FormParams()
-			if err != nil {
-				return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
-			}
-			for k, vs := range form {
-				bad = bad || !cleanText(k) || slices.ContainsFunc(vs, func(v string) bool { return !cleanText(v) })
-			}
 		}
 		if bad {
 			return echo.NewHTTPError(http.StatusBadRequest, "a NUL byte or text that is not UTF-8")
