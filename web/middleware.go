@@ -88,7 +88,8 @@ func refuseMalformedText(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		bad := !cleanText(r.URL.Path)
-		for k, vs := range r.URL.Query() {
+		// c.QueryParams parses the query once for the whole request.
+		for k, vs := range c.QueryParams() {
 			bad = bad || !cleanText(k) || slices.ContainsFunc(vs, func(v string) bool { return !cleanText(v) })
 		}
 		if bad {
